@@ -1,0 +1,50 @@
+/*
+ * db.h - one PostgreSQL connection that notices when it broke and
+ * reconnects with backoff.
+ *
+ * Only parameterised queries: callers pass SQL text with $1..$n and the
+ * values separately (PQexecParams); user input is never spliced into SQL.
+ * Every session runs with TimeZone UTC and DateStyle ISO.
+ */
+#ifndef FTX_DB_H
+#define FTX_DB_H
+
+#include <libpq-fe.h>
+
+struct ftx_db;
+
+/* Creates a handle; does not connect.  conninfo and appname are copied.
+ * Returns NULL when out of memory. */
+struct ftx_db *ftx_db_new(const char *conninfo, const char *appname);
+
+/* Closes the connection and frees the handle.  db may be NULL. */
+void ftx_db_free(struct ftx_db *db);
+
+/* Reconnect backoff: after a failed attempt the next one waits min_ms,
+ * doubling to max_ms.  Defaults 100 ms and 2000 ms. */
+void ftx_db_set_backoff(struct ftx_db *db, int min_ms, int max_ms);
+
+/* Returns the live connection, connecting first if there is none or the old
+ * one broke.  Never blocks on backoff: while a retry is not due it returns
+ * NULL at once.  NULL means the database is unavailable (logged). */
+PGconn *ftx_db_conn(struct ftx_db *db);
+
+/* Runs sql with n text parameters (NULL entries are SQL NULL).  Returns the
+ * result, which the caller PQclear()s, whatever its status: check it with
+ * ftx_db_ok().  Returns NULL only when the database is unavailable (no
+ * connection, or the connection broke during the query); the connection is
+ * then re-established on a later call. */
+PGresult *ftx_db_query(struct ftx_db *db, const char *sql, int n,
+    const char *const *params);
+
+/* 1 if res is non-NULL and PGRES_COMMAND_OK or PGRES_TUPLES_OK, else 0. */
+int ftx_db_ok(const PGresult *res);
+
+/* 1 if res failed with the given SQLSTATE (e.g. "23505"), else 0. */
+int ftx_db_sqlstate_is(const PGresult *res, const char *sqlstate);
+
+/* Closes the connection (e.g. after fork in the child that must not share
+ * it).  The next ftx_db_conn() reconnects without waiting for backoff. */
+void ftx_db_disconnect(struct ftx_db *db);
+
+#endif /* FTX_DB_H */
