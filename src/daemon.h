@@ -1,0 +1,32 @@
+/*
+ * daemon.h - what both daemons need to start and stop like daemons:
+ * detaching with a readiness pipe, a pidfile with a stale check, and
+ * signal-flag plumbing.
+ */
+#ifndef FTX_DAEMON_H
+#define FTX_DAEMON_H
+
+#include <signal.h>
+
+/* Forks into the background (fork, setsid, chdir "/", stdio on /dev/null).
+ * Returns 0 in the daemon.  The original process does not return: it waits
+ * until the daemon calls ftx_daemon_ready() (exit 0) or exits first (exit 1),
+ * so a failed start is reported to the shell.  -1 if fork fails. */
+int ftx_daemon_detach(void);
+
+/* Tells the waiting shell that start-up succeeded.  No-op in the foreground
+ * or when called twice. */
+void ftx_daemon_ready(void);
+
+/* Creates path holding our pid.  If it names a live process, logs and
+ * returns -1 ("already running"); a stale file is replaced.  0 on success. */
+int ftx_pidfile_create(const char *path);
+
+/* Removes path if it still holds our pid.  path may be NULL. */
+void ftx_pidfile_remove(const char *path);
+
+/* Installs handler for each signal of the 0-terminated list, without
+ * SA_RESTART so blocking calls return EINTR.  0 or -1. */
+int ftx_signals_install(void (*handler)(int), const int *signals);
+
+#endif /* FTX_DAEMON_H */

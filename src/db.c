@@ -1,0 +1,231 @@
+/*
+ * db.c - one PostgreSQL connection with failure detection and backoff.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "db.h"
+#include "log.h"
+
+struct ftx_db {
+	char		*conninfo;
+	char		*appname;
+	PGconn		*conn;
+	int		 backoff_min_ms;
+	int		 backoff_max_ms;
+	int		 backoff_ms;	/* current delay after a failure, 0 = none */
+	int64_t		 retry_at_ms;	/* no connect attempt before this time */
+	int		 was_down;	/* log the recovery once */
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct ftx_db *
+ftx_db_new(const char *conninfo, const char *appname)
+{
+	struct ftx_db *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	db->conninfo = strdup(conninfo != NULL ? conninfo : "");
+	db->appname = strdup(appname != NULL ? appname : "ftx");
+	if (db->conninfo == NULL || db->appname == NULL) {
+		ftx_db_free(db);
+		return NULL;
+	}
+	db->backoff_min_ms = 100;
+	db->backoff_max_ms = 2000;
+	return db;
+}
+
+void
+ftx_db_free(struct ftx_db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db->appname);
+	free(db);
+}
+
+void
+ftx_db_set_backoff(struct ftx_db *db, int min_ms, int max_ms)
+{
+	db->backoff_min_ms = min_ms > 0 ? min_ms : 1;
+	db->backoff_max_ms = max_ms >= db->backoff_min_ms ? max_ms :
+	    db->backoff_min_ms;
+}
+
+void
+ftx_db_disconnect(struct ftx_db *db)
+{
+	if (db->conn != NULL) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+	db->retry_at_ms = 0;
+	db->backoff_ms = 0;
+}
+
+/* Libpq notices (e.g. "relation already exists, skipping") go to debug. */
+static void
+notice_to_log(void *arg, const char *message)
+{
+	size_t len = strlen(message);
+
+	(void)arg;
+	if (len > 0 && message[len - 1] == '\n')
+		len--;
+	log_debug("postgresql: %.*s", (int)len, message);
+}
+
+static void
+schedule_retry(struct ftx_db *db)
+{
+	if (db->backoff_ms == 0)
+		db->backoff_ms = db->backoff_min_ms;
+	else if ((db->backoff_ms *= 2) > db->backoff_max_ms)
+		db->backoff_ms = db->backoff_max_ms;
+	db->retry_at_ms = now_ms() + db->backoff_ms;
+}
+
+static void
+first_line(const char *msg, char *buf, size_t len)
+{
+	size_t n = strcspn(msg, "\n");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, msg, n);
+	buf[n] = '\0';
+}
+
+/*
+ * connect_now: connection parameters come from the configured conninfo
+ * (expanded as "dbname"); defaults listed before it apply only when the
+ * conninfo does not set them itself.
+ */
+static int
+connect_now(struct ftx_db *db)
+{
+	const char *const keys[] = { "connect_timeout",
+	    "fallback_application_name", "dbname", NULL };
+	const char *const values[] = { "3", db->appname, db->conninfo, NULL };
+	char msg[256];
+	PGresult *res;
+
+	db->conn = PQconnectdbParams(keys, values, 1);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		first_line(db->conn != NULL ? PQerrorMessage(db->conn) :
+		    "out of memory", msg, sizeof(msg));
+		if (!db->was_down)
+			log_err("database unavailable: %s", msg);
+		goto fail;
+	}
+	PQsetNoticeProcessor(db->conn, notice_to_log, NULL);
+	res = PQexec(db->conn, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		first_line(PQerrorMessage(db->conn), msg, sizeof(msg));
+		log_err("database session setup failed: %s", msg);
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	if (db->was_down)
+		log_notice("database connection re-established");
+	db->was_down = 0;
+	db->backoff_ms = 0;
+	db->retry_at_ms = 0;
+	return 0;
+fail:
+	if (db->conn != NULL) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+	db->was_down = 1;
+	schedule_retry(db);
+	return -1;
+}
+
+PGconn *
+ftx_db_conn(struct ftx_db *db)
+{
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return db->conn;
+	if (db->conn != NULL) {
+		/* Broke since the last query: reconnect at once, once. */
+		PQfinish(db->conn);
+		db->conn = NULL;
+	} else if (db->retry_at_ms != 0 && now_ms() < db->retry_at_ms)
+		return NULL;
+	if (connect_now(db) == -1)
+		return NULL;
+	return db->conn;
+}
+
+PGresult *
+ftx_db_query(struct ftx_db *db, const char *sql, int n,
+    const char *const *params)
+{
+	PGconn *conn;
+	PGresult *res;
+	char msg[256];
+
+	if ((conn = ftx_db_conn(db)) == NULL)
+		return NULL;
+	res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		first_line(PQerrorMessage(conn), msg, sizeof(msg));
+		log_err("database connection lost: %s", msg);
+		PQclear(res);
+		PQfinish(db->conn);
+		db->conn = NULL;
+		db->was_down = 1;
+		schedule_retry(db);
+		db->retry_at_ms = 0;	/* the next call may try at once */
+		return NULL;
+	}
+	if (res == NULL)
+		return NULL;
+	if (!ftx_db_ok(res)) {
+		first_line(PQresultErrorMessage(res), msg, sizeof(msg));
+		log_debug("query failed: %s", msg);
+	}
+	return res;
+}
+
+int
+ftx_db_ok(const PGresult *res)
+{
+	ExecStatusType st;
+
+	if (res == NULL)
+		return 0;
+	st = PQresultStatus(res);
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+int
+ftx_db_sqlstate_is(const PGresult *res, const char *sqlstate)
+{
+	const char *s;
+
+	if (res == NULL)
+		return 0;
+	s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	return s != NULL && strcmp(s, sqlstate) == 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * http.h - one FastCGI request as the API sees it: method, path, query,
+ * headers, body, and the response written back in one piece.
+ */
+#ifndef FTX_HTTP_H
+#define FTX_HTTP_H
+
+#include <stddef.h>
+
+#include <fcgiapp.h>
+#include <json-c/json.h>
+
+#include "apierr.h"
+
+#define FTX_HTTP_PATH_MAX	1024
+
+struct ftx_http_req {
+	FCGX_Request	*fcgx;
+	const char	*method;		/* never NULL */
+	char		 path[FTX_HTTP_PATH_MAX + 1]; /* REQUEST_URI before '?' */
+	int		 path_too_long;
+	const char	*query;			/* never NULL, may be "" */
+	char		 request_id[17];	/* 16 hex digits */
+	int		 status;		/* sent status, 0 = none yet */
+	char		*body;			/* request body, NUL-terminated */
+	size_t		 body_len;
+};
+
+/* Fills req from fcgx (no I/O).  Returns 0. */
+int ftx_http_req_init(struct ftx_http_req *req, FCGX_Request *fcgx);
+
+/* Frees what the request allocated (the body). */
+void ftx_http_req_fini(struct ftx_http_req *req);
+
+/* A CGI parameter ("HTTP_DJ_API_KEY", "CONTENT_TYPE", ...) or NULL. */
+const char *ftx_http_param(const struct ftx_http_req *req, const char *name);
+
+/* Reads the request body (CONTENT_LENGTH bytes) into req->body.  Returns 0,
+ * 1 when it is larger than max (nothing kept), or -1 on a read error or a
+ * malformed CONTENT_LENGTH. */
+int ftx_http_read_body(struct ftx_http_req *req, size_t max);
+
+/* Sends status with body serialised as JSON.  extra_headers is NULL or
+ * complete "Name: value\r\n" lines.  Takes no ownership of body.  A second
+ * response for the same request is ignored.  Returns 0 or -1 (write error). */
+int ftx_http_send_json(struct ftx_http_req *req, int status,
+    struct json_object *body, const char *extra_headers);
+
+/* Sends the SPEC §7 error body for errs (which is emptied) with the status
+ * of its first error.  extra_headers as above (e.g. "Allow: GET\r\n"). */
+int ftx_http_send_errors(struct ftx_http_req *req, struct ftx_apierrs *errs,
+    const char *extra_headers);
+
+/* Shorthand for a response with a single error. */
+int ftx_http_send_error(struct ftx_http_req *req, enum ftx_apierr e,
+    const char *field, const char *message, const char *extra_headers);
+
+/* Reason phrase of a status ("OK", "Not Found", ...). */
+const char *ftx_http_reason(int status);
+
+#endif /* FTX_HTTP_H */

@@ -1,0 +1,46 @@
+/*
+ * pool.h - the pre-forked FastCGI responder pool.
+ *
+ * A master owns the listening socket and forks N children, each running the
+ * FastCGI accept loop.  The master replaces children that die, recycles a
+ * child after max_requests, stops gracefully on SIGTERM/SIGINT (children
+ * finish the request in hand), and on SIGHUP reloads through a hook and
+ * replaces every child by a new one started with the new settings.
+ */
+#ifndef FTX_POOL_H
+#define FTX_POOL_H
+
+#include <fcgiapp.h>
+
+struct ftx_pool_settings {
+	int	children;	/* 1..256 */
+	int	max_requests;	/* per child, 0 = unlimited */
+};
+
+struct ftx_pool_hooks {
+	void	*arg;		/* passed to every hook */
+	/* Master, on SIGHUP: re-read the configuration and update *settings.
+	 * 0 restarts every child with it; -1 keeps the old (logged there). */
+	int	(*reload)(void *arg, struct ftx_pool_settings *settings);
+	/* Child, after fork: per-child setup.  -1 makes the child exit. */
+	int	(*child_init)(void *arg);
+	/* Child: answer one request (the pool finishes it afterwards). */
+	void	(*handle)(void *arg, FCGX_Request *req);
+	/* Child, before it exits. */
+	void	(*child_fini)(void *arg);
+};
+
+/* Opens the listening socket.  spec "" means the socket inherited on fd 0
+ * (from the web server, spawn-fcgi or mod_fcgid); "/abs/path" a unix socket
+ * (a stale socket file is replaced; mode 0666, access is controlled by the
+ * directory); "host:port" or "[v6]:port" a TCP socket.  Returns the fd, or
+ * -1 with the reason logged. */
+int ftx_pool_listen(const char *spec, int backlog);
+
+/* Runs the master until SIGTERM or SIGINT; returns 0 after every child has
+ * exited, -1 if the pool could not start.  Calls ftx_daemon_ready() once
+ * the first children run. */
+int ftx_pool_run(int listen_fd, const struct ftx_pool_settings *settings,
+    const struct ftx_pool_hooks *hooks);
+
+#endif /* FTX_POOL_H */
