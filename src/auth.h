@@ -1,0 +1,53 @@
+/*
+ * auth.h - who is calling: the dj-api-key and dj-client headers checked
+ * against the api_keys and users tables (SPEC §6).
+ *
+ * Each responder keeps a small positive cache: a key found valid is
+ * trusted for FTX_AUTH_CACHE_TTL_MS without asking the database again, so
+ * a revoked key or a disabled user stops working within that time (the
+ * SPEC allows 5 seconds).  Wrong secrets are never cached.
+ */
+#ifndef FTX_AUTH_H
+#define FTX_AUTH_H
+
+#include "apierr.h"
+#include "db.h"
+
+#define FTX_AUTH_CACHE_TTL_MS	2000
+#define FTX_AUTH_CACHE_SIZE	64
+#define FTX_ID_MAX		64	/* ids of users, tenants, suppliers */
+#define FTX_EMAIL_MAX		254
+
+enum ftx_role { FTX_ROLE_OPERATOR, FTX_ROLE_SUPPLIER };
+
+struct ftx_principal {
+	char		user_id[FTX_ID_MAX + 1];
+	char		tenant_id[FTX_ID_MAX + 1];
+	char		email[FTX_EMAIL_MAX + 1];
+	enum ftx_role	role;
+	char		supplier_id[FTX_ID_MAX + 1];	/* internal id; "" for operators */
+};
+
+struct ftx_auth_cache;
+
+/* A cache for one process; NULL when out of memory. */
+struct ftx_auth_cache *ftx_auth_cache_new(void);
+void ftx_auth_cache_free(struct ftx_auth_cache *cache);
+
+/*
+ * Authenticates a request from its two header values (either may be NULL).
+ * Returns 0 and fills *who, or -1 with *err set, in the SPEC order:
+ * MISSING_API_KEY (no or empty key), INVALID_API_KEY (malformed, unknown,
+ * wrong secret, revoked, user disabled: one path, one message),
+ * INVALID_CLIENT (dj-client missing or not OPERATOR/SUPPLIER),
+ * CLIENT_MISMATCH (dj-client is not the key's role), SERVICE_UNAVAILABLE
+ * (the database cannot be asked).
+ */
+int ftx_auth_request(struct ftx_auth_cache *cache, struct ftx_db *db,
+    const char *api_key, const char *client, struct ftx_principal *who,
+    enum ftx_apierr *err);
+
+/* "OPERATOR" or "SUPPLIER". */
+const char *ftx_role_name(enum ftx_role role);
+
+#endif /* FTX_AUTH_H */

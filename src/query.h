@@ -1,0 +1,43 @@
+/*
+ * query.h - builds one parameterised SQL statement: SQL text written only
+ * by the program, user values only as $n parameters (PQexecParams).
+ */
+#ifndef FTX_QUERY_H
+#define FTX_QUERY_H
+
+#include <stddef.h>
+
+#define FTX_QUERY_SQL_MAX	8192
+#define FTX_QUERY_MAX_PARAMS	32
+
+struct ftx_query {
+	char		 sql[FTX_QUERY_SQL_MAX];
+	size_t		 len;
+	const char	*params[FTX_QUERY_MAX_PARAMS];	/* owned copies */
+	int		 nparams;
+	int		 overflow;	/* set when anything did not fit */
+};
+
+/* Empties q. */
+void ftx_query_init(struct ftx_query *q);
+
+/* Frees the parameter copies and empties q.  q may be NULL. */
+void ftx_query_free(struct ftx_query *q);
+
+/* Appends program-written SQL text (never user input). */
+void ftx_query_sql(struct ftx_query *q, const char *text);
+
+/* Adds value (copied; NULL = SQL NULL) as the next parameter and appends
+ * its placeholder "$n" followed by cast (e.g. "::timestamptz", or "").
+ * Returns n, or -1 on overflow / out of memory (q->overflow set). */
+int ftx_query_param(struct ftx_query *q, const char *value, const char *cast);
+
+/* Appends "$n" for an already added parameter n (to use it twice). */
+void ftx_query_ref(struct ftx_query *q, int n, const char *cast);
+
+/* Builds a PostgreSQL array literal ("{\"a\",\"b\\\\\"}") from n strings,
+ * quoting every element, for use as one text[] parameter.  Returns a
+ * malloc'd string or NULL. */
+char *ftx_query_text_array(const char *const *values, size_t n);
+
+#endif /* FTX_QUERY_H */
