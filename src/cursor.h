@@ -1,0 +1,29 @@
+/*
+ * cursor.h - opaque keyset cursors for "newest first" lists: the position
+ * (created_at in microseconds, id) of the last item of a page.
+ *
+ * Text form: base64url (no padding) of "v1:<usec>:<id>".  Clients must not
+ * build them; a cursor that does not decode is INVALID_CURSOR.
+ */
+#ifndef FTX_CURSOR_H
+#define FTX_CURSOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FTX_CURSOR_ID_MAX	128
+#define FTX_CURSOR_LEN		256	/* buffer for an encoded cursor */
+
+struct ftx_cursor {
+	int64_t	usec;
+	char	id[FTX_CURSOR_ID_MAX + 1];
+};
+
+/* Encodes c into buf[len].  0, or -1 if it does not fit. */
+int ftx_cursor_encode(const struct ftx_cursor *c, char *buf, size_t len);
+
+/* Decodes text into *c.  0, or -1 for anything malformed (bad base64url,
+ * wrong version, bad number, empty or over-long id, control bytes). */
+int ftx_cursor_decode(const char *text, struct ftx_cursor *c);
+
+#endif /* FTX_CURSOR_H */

@@ -1,0 +1,85 @@
+/*
+ * check_cursor.c - keyset cursors round-trip; junk is rejected.
+ */
+#include <string.h>
+
+#include "check_main.h"
+#include "cursor.h"
+
+static const struct {
+	long long usec;
+	const char *id;
+} good[] = {
+	{ 0, "a" },
+	{ 1767225600123456LL, "4b0c5e0e-7a7a-4c1e-9d5b-000000000001" },
+	{ -1, "ft_demo_42_000001" },
+	{ 253402300799999999LL, "x;y\"z%_\\" },
+	{ 1, "0123456789012345678901234567890123456789012345678901234567890123"
+	    "0123456789012345678901234567890123456789012345678901234567890123" },
+};
+
+START_TEST(test_round_trip)
+{
+	struct ftx_cursor c, d;
+	char buf[FTX_CURSOR_LEN];
+
+	c.usec = good[_i].usec;
+	strcpy(c.id, good[_i].id);
+	ck_assert_int_eq(ftx_cursor_encode(&c, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(strspn(buf, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
+	    "mnopqrstuvwxyz0123456789-_"), strlen(buf));
+	ck_assert_int_eq(ftx_cursor_decode(buf, &d), 0);
+	ck_assert(d.usec == c.usec);
+	ck_assert_str_eq(d.id, c.id);
+}
+END_TEST
+
+static const char *const bad[] = {
+	"", "a", "!!!!", "dj", "djE", "djE6",	/* "v1:" alone */
+	"djI6MTox",				/* "v2:1:1" */
+	"djE6eDox",				/* "v1:x:1" */
+	"djE6MTo",				/* "v1:1:" */
+	"djE6MQ",				/* "v1:1" */
+	"djE6OTk5OTk5OTk5OTk5OTk5OTk5OTk5OjE",	/* overflow */
+	"djE6MTowAGI",				/* NUL inside */
+	"djE6MToKYQ",				/* control byte in id */
+	"djE6MTph=",				/* padding is not base64url */
+	"djE6MTph+/",
+	"' OR 1=1 --",
+	"djE6MTph djE6MTph",
+};
+
+START_TEST(test_rejected)
+{
+	struct ftx_cursor c;
+
+	ck_assert_msg(ftx_cursor_decode(bad[_i], &c) == -1, "%s", bad[_i]);
+}
+END_TEST
+
+START_TEST(test_too_small_and_too_long)
+{
+	struct ftx_cursor c = { 1, "abc" };
+	char small[8], big[400];
+
+	ck_assert_int_eq(ftx_cursor_encode(&c, small, sizeof(small)), -1);
+	memset(big, 'A', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_int_eq(ftx_cursor_decode(big, &c), -1);
+	ck_assert_int_eq(ftx_cursor_decode(NULL, &c), -1);
+}
+END_TEST
+
+Suite *
+ftx_test_suite(void)
+{
+	Suite *s = suite_create("cursor");
+	TCase *tc = tcase_create("cursor");
+
+	tcase_add_loop_test(tc, test_round_trip, 0,
+	    sizeof(good) / sizeof(good[0]));
+	tcase_add_loop_test(tc, test_rejected, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, test_too_small_and_too_long);
+	suite_add_tcase(s, tc);
+	return s;
+}
