@@ -1,14 +1,19 @@
 /*
- * api.c - the route table and the per-request dispatcher.
+ * api.c - the route table, the per-request dispatcher and shared helpers.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <fcgiapp.h>
+#include <json-c/json.h>
 
 #include "api.h"
 #include "apierr.h"
+#include "auth.h"
+#include "cursor.h"
+#include "form.h"
 #include "http.h"
 #include "log.h"
 #include "router.h"
@@ -16,18 +21,54 @@
 typedef void (*api_handler)(struct ftx_api_ctx *, struct ftx_http_req *,
     const struct ftx_route_params *);
 
+#define TRANSFERS	"/v1/payments/funding-transfers"
+#define EXPORTS		TRANSFERS "/export"
+
 enum api_route {
 	API_HEALTH,
+	API_TRANSFER_LIST,
+	API_EXPORT_CREATE,
+	API_EXPORT_LIST,
+	API_EXPORT_GET,
+	API_EXPORT_CANCEL,
 	API_ROUTE_COUNT
 };
 
 static const struct ftx_route api_routes[] = {
 	{ "GET", "/v1/health", API_HEALTH },
+	{ "GET", TRANSFERS, API_TRANSFER_LIST },
+	{ "POST", EXPORTS, API_EXPORT_CREATE },
+	{ "GET", EXPORTS, API_EXPORT_LIST },
+	{ "GET", EXPORTS "/{id}", API_EXPORT_GET },
+	{ "DELETE", EXPORTS "/{id}", API_EXPORT_CANCEL },
 	{ NULL, NULL, 0 }
 };
 
-static const api_handler api_handlers[API_ROUTE_COUNT] = {
-	[API_HEALTH] = ftx_api_health,
+static const struct {
+	api_handler	handler;
+	int		needs_key;
+} api_handlers[API_ROUTE_COUNT] = {
+	[API_HEALTH]		= { ftx_api_health, 0 },
+	[API_TRANSFER_LIST]	= { ftx_api_transfer_list, 1 },
+	[API_EXPORT_CREATE]	= { ftx_api_export_create, 1 },
+	[API_EXPORT_LIST]	= { ftx_api_export_list, 1 },
+	[API_EXPORT_GET]	= { ftx_api_export_get, 1 },
+	[API_EXPORT_CANCEL]	= { ftx_api_export_cancel, 1 },
+};
+
+static const char *const auth_messages[FTX_E_COUNT] = {
+	[FTX_E_MISSING_API_KEY] = "the dj-api-key header is required",
+	[FTX_E_INVALID_API_KEY] = "the API key is not valid",
+	[FTX_E_INVALID_CLIENT] = "dj-client must be OPERATOR or SUPPLIER",
+	[FTX_E_CLIENT_MISMATCH] = "dj-client does not match the API key's role",
+	[FTX_E_SERVICE_UNAVAILABLE] = "the database is unavailable",
+};
+
+static const char *const auth_fields[FTX_E_COUNT] = {
+	[FTX_E_MISSING_API_KEY] = "dj-api-key",
+	[FTX_E_INVALID_API_KEY] = "dj-api-key",
+	[FTX_E_INVALID_CLIENT] = "dj-client",
+	[FTX_E_CLIENT_MISMATCH] = "dj-client",
 };
 
 static double
@@ -40,6 +81,20 @@ elapsed_ms(const struct timespec *start)
 	    (now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
+static int
+authenticate(struct ftx_api_ctx *ctx, struct ftx_http_req *req)
+{
+	enum ftx_apierr err;
+
+	if (ftx_auth_request(ctx->auth, ctx->db,
+	    ftx_http_param(req, "HTTP_DJ_API_KEY"),
+	    ftx_http_param(req, "HTTP_DJ_CLIENT"), &ctx->who, &err) == 0)
+		return 0;
+	ftx_http_send_error(req, err, auth_fields[err], auth_messages[err],
+	    NULL);
+	return -1;
+}
+
 void
 ftx_api_handle(struct ftx_api_ctx *ctx, FCGX_Request *fcgx)
 {
@@ -50,11 +105,14 @@ ftx_api_handle(struct ftx_api_ctx *ctx, FCGX_Request *fcgx)
 	char allow[64], header[96];
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	memset(&ctx->who, 0, sizeof(ctx->who));
 	ftx_http_req_init(&req, fcgx);
 	switch (ftx_route_match(api_routes, req.method, req.path, &route,
 	    &params, allow, sizeof(allow))) {
 	case FTX_ROUTE_FOUND:
-		api_handlers[route->id](ctx, &req, &params);
+		if (!api_handlers[route->id].needs_key ||
+		    authenticate(ctx, &req) == 0)
+			api_handlers[route->id].handler(ctx, &req, &params);
 		break;
 	case FTX_ROUTE_METHOD_NOT_ALLOWED:
 		snprintf(header, sizeof(header), "Allow: %s\r\n", allow);
@@ -70,8 +128,174 @@ ftx_api_handle(struct ftx_api_ctx *ctx, FCGX_Request *fcgx)
 		ftx_http_send_error(&req, FTX_E_INTERNAL_ERROR, NULL,
 		    "internal error", NULL);
 	/* The path is logged without the query string: it may carry a
-	 * download signature. */
-	log_info("request %s %.16s %.200s %d %.1fms", req.request_id,
-	    req.method, req.path, req.status, elapsed_ms(&start));
+	 * download signature.  Never the key. */
+	log_info("request %s %.16s %.200s %d %.1fms user=%s", req.request_id,
+	    req.method, req.path, req.status, elapsed_ms(&start),
+	    ctx->who.user_id[0] != '\0' ? ctx->who.user_id : "-");
 	ftx_http_req_fini(&req);
+}
+
+void
+ftx_api_send_unavailable(struct ftx_http_req *req)
+{
+	ftx_http_send_error(req, FTX_E_SERVICE_UNAVAILABLE, NULL,
+	    "the database is unavailable", NULL);
+}
+
+void
+ftx_api_own_params(const char *query, const char *const *own, char **values,
+    struct ftx_apierrs *errs)
+{
+	const char *k, *v;
+	char *key = NULL, *val = NULL;
+	size_t klen, vlen;
+	int i;
+
+	while (ftx_form_next(&query, &k, &klen, &v, &vlen)) {
+		if (ftx_form_decode(k, klen, &key) < 0) {
+			ftx_apierrs_add(errs, FTX_E_INVALID_PARAMETER, NULL,
+			    "a parameter name is not properly encoded");
+			continue;
+		}
+		for (i = 0; own[i] != NULL && strcmp(own[i], key) != 0; i++)
+			;
+		if (own[i] == NULL)
+			ftx_apierrs_add(errs, FTX_E_INVALID_PARAMETER, key,
+			    "unknown parameter");
+		else if (values[i] != NULL)
+			ftx_apierrs_add(errs, FTX_E_INVALID_PARAMETER, key,
+			    "given more than once");
+		else if (ftx_form_decode(v, vlen, &val) < 0)
+			ftx_apierrs_add(errs, FTX_E_INVALID_PARAMETER, key,
+			    "not properly encoded");
+		else {
+			values[i] = val;
+			val = NULL;
+		}
+		free(key);
+		key = NULL;
+	}
+}
+
+int
+ftx_api_page_size(const char *text, int def, int max,
+    struct ftx_apierrs *errs)
+{
+	long n = 0;
+	size_t i;
+
+	if (text == NULL)
+		return def;
+	for (i = 0; text[i] >= '0' && text[i] <= '9' && i < 4; i++)
+		n = n * 10 + (text[i] - '0');
+	if (i == 0 || text[i] != '\0' || n < 1 || n > max) {
+		ftx_apierrs_add(errs, FTX_E_INVALID_PARAMETER, "size",
+		    "must be an integer from 1 to %d", max);
+		return def;
+	}
+	return (int)n;
+}
+
+int
+ftx_api_resolve_suppliers(struct ftx_api_ctx *ctx, const char *prefix,
+    struct ftx_filters *f, char **ids_param, struct ftx_apierrs *errs)
+{
+	const char *params[2];
+	const char **ids = NULL;
+	char *wanted = NULL, field[64];
+	PGresult *res = NULL;
+	size_t i;
+	int r, n, found, rc = -1;
+
+	*ids_param = NULL;
+	if (f->n_supplier_ids == 0)
+		return 0;
+	wanted = ftx_query_text_array((const char *const *)f->supplier_ids,
+	    f->n_supplier_ids);
+	params[0] = ctx->who.tenant_id;
+	params[1] = wanted;
+	if (wanted == NULL || (res = ftx_db_query(ctx->db,
+	    ftx_filters_supplier_sql, 2, params)) == NULL || !ftx_db_ok(res))
+		goto out;
+	n = PQntuples(res);
+	if ((ids = calloc((size_t)n + 1, sizeof(*ids))) == NULL)
+		goto out;
+	for (i = 0; i < f->n_supplier_ids; i++) {
+		for (found = 0, r = 0; r < n && !found; r++)
+			found = strcmp(PQgetvalue(res, r, 0),
+			    f->supplier_ids[i]) == 0;
+		if (!found) {
+			snprintf(field, sizeof(field), "%ssupplierIds[%zu]",
+			    prefix, i);
+			ftx_apierrs_add(errs, FTX_E_UNKNOWN_SUPPLIER, field,
+			    "no such supplier");
+		}
+	}
+	for (r = 0; r < n; r++)
+		ids[r] = PQgetvalue(res, r, 1);
+	*ids_param = ftx_query_text_array(ids, (size_t)n);
+	rc = *ids_param != NULL ? 0 : -1;
+out:
+	free(ids);
+	free(wanted);
+	PQclear(res);
+	return rc;
+}
+
+void
+ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_query *q, int size, int col_usec, int col_id,
+    ftx_api_item_fn item)
+{
+	struct json_object *body, *data, *info;
+	struct ftx_cursor cursor;
+	char next[FTX_CURSOR_LEN];
+	PGresult *res;
+	int i, n, more;
+
+	if (q->overflow) {
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "query too large", NULL);
+		return;
+	}
+	res = ftx_db_query(ctx->db, q->sql, q->nparams, q->params);
+	if (res == NULL) {
+		ftx_api_send_unavailable(req);
+		return;
+	}
+	if (!ftx_db_ok(res)) {
+		log_err("list query failed: %s", PQresultErrorMessage(res));
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "the list could not be read", NULL);
+		PQclear(res);
+		return;
+	}
+	n = PQntuples(res);
+	more = n > size;
+	if (more)
+		n = size;
+	body = json_object_new_object();
+	data = json_object_new_array_ext(n);
+	for (i = 0; i < n; i++)
+		json_object_array_add(data, item(ctx, res, i));
+	info = json_object_new_object();
+	json_object_object_add(info, "pageSize", json_object_new_int(size));
+	json_object_object_add(info, "hasNextPage",
+	    json_object_new_boolean(more));
+	next[0] = '\0';
+	if (more) {
+		cursor.usec = strtoll(PQgetvalue(res, n - 1, col_usec), NULL,
+		    10);
+		snprintf(cursor.id, sizeof(cursor.id), "%s",
+		    PQgetvalue(res, n - 1, col_id));
+		if (ftx_cursor_encode(&cursor, next, sizeof(next)) == -1)
+			next[0] = '\0';
+	}
+	json_object_object_add(info, "nextCursor", next[0] != '\0' ?
+	    json_object_new_string(next) : NULL);
+	json_object_object_add(body, "data", data);
+	json_object_object_add(body, "pageInfo", info);
+	ftx_http_send_json(req, 200, body, NULL);
+	json_object_put(body);
+	PQclear(res);
 }

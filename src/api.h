@@ -1,31 +1,85 @@
 /*
- * api.h - the HTTP API: the route table, the dispatcher, and one handler
- * per endpoint (api_*.c).
+ * api.h - the HTTP API: the route table, the dispatcher, the helpers the
+ * endpoints share, and one handler per endpoint (api_*.c).
  */
 #ifndef FTX_API_H
 #define FTX_API_H
 
 #include <fcgiapp.h>
+#include <json-c/json.h>
+#include <libpq-fe.h>
 
+#include "apierr.h"
+#include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "filters.h"
 #include "http.h"
+#include "query.h"
 #include "router.h"
+#include "signurl.h"
 
 /* What a responder child holds for the requests it serves. */
 struct ftx_api_ctx {
-	const struct ftx_config	*cfg;
-	struct ftx_db		*db;
+	const struct ftx_config		*cfg;
+	struct ftx_db			*db;
+	struct ftx_auth_cache		*auth;
+	struct ftx_signurl_keys		*keys;	/* NULL: no download links */
+	struct ftx_principal		 who;	/* the caller, once authenticated */
 };
 
-/* Answers one request: routes it (404, 405 + Allow), runs the handler, logs
- * one line (request id, method, path, status, duration).  Never fails: every
- * path ends in a response. */
+/* Answers one request: routes it (404, 405 + Allow), authenticates it when
+ * the route needs it, runs the handler, logs one line (request id, method,
+ * path, status, duration, user).  Every path ends in a response. */
 void ftx_api_handle(struct ftx_api_ctx *ctx, FCGX_Request *fcgx);
 
-/* GET /v1/health: 200 {"status":"ok"} when SELECT 1 answers, else 503
- * {"status":"unavailable"}. */
+/* ---- helpers shared by the endpoints ---- */
+
+/* Reads a query string made only of the keys in own (NULL-terminated):
+ * values[i] gets the decoded value of own[i] (malloc'd) or stays NULL.
+ * Unknown, repeated or undecodable keys add INVALID_PARAMETER. */
+void ftx_api_own_params(const char *query, const char *const *own,
+    char **values, struct ftx_apierrs *errs);
+
+/* The page size from text (NULL = def): 1..max, else INVALID_PARAMETER
+ * on "size" and def is returned. */
+int ftx_api_page_size(const char *text, int def, int max,
+    struct ftx_apierrs *errs);
+
+/* Resolves f->supplier_ids (external ids) within the caller's tenant:
+ * UNKNOWN_SUPPLIER on prefix + "supplierIds[i]" for each unknown one, and
+ * *ids_param = a text[] literal of the internal ids (NULL when f has none).
+ * Returns 0, or -1 when the database is unavailable. */
+int ftx_api_resolve_suppliers(struct ftx_api_ctx *ctx, const char *prefix,
+    struct ftx_filters *f, char **ids_param, struct ftx_apierrs *errs);
+
+/* Renders one row of a page. */
+typedef struct json_object *(*ftx_api_item_fn)(struct ftx_api_ctx *ctx,
+    const PGresult *res, int row);
+
+/* Runs q (which selects size + 1 rows, newest first) and answers
+ * {"data": [...], "pageInfo": {...}} with a cursor made of columns
+ * col_usec and col_id of the last row shown. */
+void ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_query *q, int size, int col_usec, int col_id,
+    ftx_api_item_fn item);
+
+/* 503 SERVICE_UNAVAILABLE. */
+void ftx_api_send_unavailable(struct ftx_http_req *req);
+
+/* ---- endpoints ---- */
+
 void ftx_api_health(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_route_params *params);
+void ftx_api_export_create(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_route_params *params);
+void ftx_api_export_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_route_params *params);
+void ftx_api_export_get(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_route_params *params);
+void ftx_api_export_cancel(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_route_params *params);
+void ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params);
 
 #endif /* FTX_API_H */

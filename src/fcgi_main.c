@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "auth.h"
 #include "config.h"
 #include "daemon.h"
 #include "db.h"
 #include "log.h"
 #include "pool.h"
+#include "signurl.h"
 
 struct fcgi_app {
 	const char		*config_path;
@@ -60,9 +62,17 @@ app_child_init(void *arg)
 {
 	struct fcgi_app *app = arg;
 
+	char err[512];
+
 	app->db = ftx_db_new(app->cfg.conninfo, "ftx-fcgi");
-	if (app->db == NULL)
+	app->api.auth = ftx_auth_cache_new();
+	if (app->db == NULL || app->api.auth == NULL)
 		return -1;
+	/* Without the secret the API still answers; READY exports then show
+	 * no downloadUrl. */
+	if ((app->api.keys = ftx_signurl_load(app->cfg.secret_file, err,
+	    sizeof(err))) == NULL)
+		log_warning("download links disabled: %s", err);
 	/* Connect now so the first request does not pay for it; failure is
 	 * not fatal: requests answer 503 until the database is back. */
 	(void)ftx_db_conn(app->db);
@@ -86,6 +96,8 @@ app_child_fini(void *arg)
 
 	ftx_db_free(app->db);
 	app->db = NULL;
+	ftx_auth_cache_free(app->api.auth);
+	ftx_signurl_free(app->api.keys);
 	ftx_config_free(&app->cfg);
 }
 

@@ -1,0 +1,222 @@
+/*
+ * api_transfers.c - GET /v1/payments/funding-transfers: the transfers the
+ * caller may see, filtered, newest first, keyset-paginated.
+ *
+ * Every page is an index range scan: operators walk (tenant_id, created_at,
+ * id); suppliers walk (source_balance_account_id, created_at, id) and
+ * (target_balance_account_id, created_at, id) for each of their balance
+ * accounts, merged in order (UNION ALL of disjoint branches, so PostgreSQL
+ * uses a Merge Append and stops after size + 1 rows).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "api.h"
+#include "cursor.h"
+#include "filters.h"
+#include "isotime.h"
+#include "money.h"
+
+#define SIZE_DEFAULT		50
+#define SIZE_MAX_		500
+#define MAX_SCOPE_ACCOUNTS	8
+
+enum {
+	COL_ID, COL_CREATED, COL_STATUS, COL_AMOUNT, COL_CURRENCY,
+	COL_SOURCE_TYPE, COL_TARGET_TYPE, COL_SUPPLIER_EXT, COL_SUPPLIER_NAME,
+	COL_REFERENCE, COL_RELATED_TYPE, COL_RELATED_ID, COL_FAILURE
+};
+
+#define TRANSFER_COLUMNS \
+	"ft.id, (extract(epoch FROM ft.created_at) * 1000000)::bigint, " \
+	"ft.status, ft.amount::text, ft.currency, sba.type, tba.type, " \
+	"s.external_id, s.name, ft.reference, ft.related_entity_type, " \
+	"ft.related_entity_id, " \
+	"CASE WHEN ft.status = 'FAILED' THEN ft.failure_reason END"
+
+#define TRANSFER_JOINS \
+	" JOIN balance_accounts sba ON sba.id = ft.source_balance_account_id" \
+	" JOIN balance_accounts tba ON tba.id = ft.target_balance_account_id" \
+	" JOIN suppliers s ON s.id = ft.supplier_id"
+
+static struct json_object *
+text_or_null(const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return NULL;
+	return json_object_new_string(PQgetvalue(res, row, col));
+}
+
+static struct json_object *
+transfer_item(struct ftx_api_ctx *ctx, const PGresult *res, int row)
+{
+	static const struct {
+		const char *name;
+		int col;
+	} text_fields[] = {
+		{ "status", COL_STATUS }, { "currency", COL_CURRENCY },
+		{ "sourceBalanceAccountType", COL_SOURCE_TYPE },
+		{ "targetBalanceAccountType", COL_TARGET_TYPE },
+		{ "supplierExternalId", COL_SUPPLIER_EXT },
+		{ "supplierName", COL_SUPPLIER_NAME },
+		{ "reference", COL_REFERENCE },
+		{ "relatedEntityType", COL_RELATED_TYPE },
+		{ "relatedEntityId", COL_RELATED_ID },
+		{ "failureReason", COL_FAILURE },
+	};
+	struct json_object *o = json_object_new_object();
+	char when[FTX_ISOTIME_LEN], amount[FTX_MONEY_LEN];
+	size_t i;
+
+	(void)ctx;
+	ftx_isotime_format(strtoll(PQgetvalue(res, row, COL_CREATED), NULL,
+	    10), when);
+	if (ftx_money_format(PQgetvalue(res, row, COL_AMOUNT),
+	    PQgetvalue(res, row, COL_CURRENCY), amount, sizeof(amount)) < 0)
+		snprintf(amount, sizeof(amount), "%s",
+		    PQgetvalue(res, row, COL_AMOUNT));
+	json_object_object_add(o, "transferId", text_or_null(res, row, COL_ID));
+	json_object_object_add(o, "createdAt", json_object_new_string(when));
+	json_object_object_add(o, "amount", json_object_new_string(amount));
+	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
+		json_object_object_add(o, text_fields[i].name,
+		    text_or_null(res, row, text_fields[i].col));
+	return o;
+}
+
+/* The supplier's balance accounts.  Returns the count (0..max), or -1
+ * when the database is unavailable. */
+static int
+scope_accounts(struct ftx_api_ctx *ctx, char ids[][FTX_ID_MAX + 1], int max)
+{
+	const char *p[1] = { ctx->who.supplier_id };
+	PGresult *res;
+	int i, n;
+
+	res = ftx_db_query(ctx->db, "SELECT id FROM balance_accounts "
+	    "WHERE supplier_id = $1 ORDER BY id", 1, p);
+	if (res == NULL || !ftx_db_ok(res)) {
+		PQclear(res);
+		return -1;
+	}
+	n = PQntuples(res) < max ? PQntuples(res) : max;
+	for (i = 0; i < n; i++)
+		snprintf(ids[i], FTX_ID_MAX + 1, "%s", PQgetvalue(res, i, 0));
+	PQclear(res);
+	return n;
+}
+
+/* FROM clause of the caller's scope, as "ft". */
+static int
+scope_from(struct ftx_api_ctx *ctx, struct ftx_query *q)
+{
+	char ids[MAX_SCOPE_ACCOUNTS][FTX_ID_MAX + 1];
+	const char *list[MAX_SCOPE_ACCOUNTS];
+	char *all;
+	int n, i, acc, all_param = 0;
+
+	if (ctx->who.role == FTX_ROLE_OPERATOR) {
+		ftx_query_sql(q, " FROM funding_transfers ft" TRANSFER_JOINS
+		    " WHERE ft.tenant_id = ");
+		ftx_query_param(q, ctx->who.tenant_id, "");
+		return 0;
+	}
+	if ((n = scope_accounts(ctx, ids, MAX_SCOPE_ACCOUNTS)) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		list[i] = ids[i];
+	if ((all = ftx_query_text_array(list, (size_t)n)) == NULL)
+		return -1;
+	ftx_query_sql(q, " FROM (");
+	if (n == 0)
+		ftx_query_sql(q, "SELECT * FROM funding_transfers WHERE false");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			ftx_query_sql(q, " UNION ALL ");
+		ftx_query_sql(q, "SELECT * FROM funding_transfers "
+		    "WHERE source_balance_account_id = ");
+		acc = ftx_query_param(q, ids[i], "");
+		ftx_query_sql(q, " UNION ALL SELECT * FROM funding_transfers "
+		    "WHERE target_balance_account_id = ");
+		ftx_query_ref(q, acc, "");
+		/* A transfer between two of the supplier's own accounts is
+		 * listed once, by its source branch. */
+		ftx_query_sql(q, " AND NOT (source_balance_account_id = ANY(");
+		if (all_param == 0)
+			all_param = ftx_query_param(q, all, "::text[]");
+		else
+			ftx_query_ref(q, all_param, "::text[]");
+		ftx_query_sql(q, "))");
+	}
+	free(all);
+	ftx_query_sql(q, ") ft" TRANSFER_JOINS " WHERE ft.tenant_id = ");
+	ftx_query_param(q, ctx->who.tenant_id, "");
+	return 0;
+}
+
+void
+ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_route_params *params)
+{
+	static const char *const own[] = { "size", "cursor", NULL };
+	char *values[2] = { NULL, NULL };
+	char *supplier_ids = NULL, usec[24], limit[16];
+	struct ftx_filters f;
+	struct ftx_apierrs errs;
+	struct ftx_cursor cursor;
+	struct ftx_query q;
+	int size, ids_param = 0;
+
+	(void)params;
+	ftx_filters_init(&f);
+	ftx_query_init(&q);
+	if (ftx_apierrs_init(&errs) == -1)
+		return;
+	ftx_filters_from_query(&f, req->query,
+	    ctx->who.role == FTX_ROLE_SUPPLIER ? FTX_FILTERS_IGNORE_SUPPLIERS :
+	    0, own, values, &errs);
+	size = ftx_api_page_size(values[0], SIZE_DEFAULT, SIZE_MAX_, &errs);
+	if (values[1] != NULL && ftx_cursor_decode(values[1], &cursor) == -1)
+		ftx_apierrs_add(&errs, FTX_E_INVALID_CURSOR, "cursor",
+		    "not a cursor returned by this list");
+	if (ftx_api_resolve_suppliers(ctx, "", &f, &supplier_ids, &errs) == -1) {
+		ftx_api_send_unavailable(req);
+		goto out;
+	}
+	if (errs.count > 0) {
+		ftx_http_send_errors(req, &errs, NULL);
+		goto out;
+	}
+	ftx_query_sql(&q, "SELECT " TRANSFER_COLUMNS);
+	if (scope_from(ctx, &q) == -1) {
+		ftx_api_send_unavailable(req);
+		goto out;
+	}
+	if (supplier_ids != NULL)
+		ids_param = ftx_query_param(&q, supplier_ids, "::text[]");
+	ftx_filters_where(&f, ids_param, &q);
+	if (values[1] != NULL) {
+		snprintf(usec, sizeof(usec), "%lld", (long long)cursor.usec);
+		ftx_query_sql(&q, " AND (ft.created_at, ft.id) < "
+		    "(to_timestamp(0) + ");
+		ftx_query_param(&q, usec, "::bigint");
+		ftx_query_sql(&q, " * interval '1 microsecond', ");
+		ftx_query_param(&q, cursor.id, "::text");
+		ftx_query_sql(&q, ")");
+	}
+	snprintf(limit, sizeof(limit), "%d", size + 1);
+	ftx_query_sql(&q, " ORDER BY ft.created_at DESC, ft.id DESC LIMIT ");
+	ftx_query_param(&q, limit, "::int");
+	ftx_api_send_page(ctx, req, &q, size, COL_CREATED, COL_ID,
+	    transfer_item);
+out:
+	free(supplier_ids);
+	free(values[0]);
+	free(values[1]);
+	ftx_query_free(&q);
+	ftx_filters_free(&f);
+	ftx_apierrs_free(&errs);
+}

@@ -1,0 +1,22 @@
+/*
+ * form.h - application/x-www-form-urlencoded query strings: splitting into
+ * pairs and percent-decoding.
+ */
+#ifndef FTX_FORM_H
+#define FTX_FORM_H
+
+#include <stddef.h>
+
+/* Takes the next "key=value" piece of *query (pieces are separated by '&';
+ * empty pieces are skipped), advancing *query.  A piece without '=' has an
+ * empty value.  Returns 1 with the raw (still encoded) spans set, or 0 at
+ * the end. */
+int ftx_form_next(const char **query, const char **key, size_t *klen,
+    const char **value, size_t *vlen);
+
+/* Percent-decodes src[len] ('+' is a space) into a new NUL-terminated
+ * string stored in *out (caller frees).  Returns the decoded length, or -1
+ * for a malformed escape ("%zz", "%4") or a decoded NUL byte (*out NULL). */
+long ftx_form_decode(const char *src, size_t len, char **out);
+
+#endif /* FTX_FORM_H */
