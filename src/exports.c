@@ -7,7 +7,9 @@
 #include <json-c/json.h>
 #include <libpq-fe.h>
 
+#include "apierr.h"
 #include "exports.h"
+#include "filters.h"
 #include "isotime.h"
 #include "signurl.h"
 
@@ -51,6 +53,29 @@ stored_json(const PGresult *res, int row, int col, int array)
 	if (obj == NULL)
 		obj = array ? json_object_new_array() : json_object_new_object();
 	return obj;
+}
+
+/* The stored filters, rendered again in the canonical order of SPEC §7
+ * (jsonb keeps its own key order). */
+static struct json_object *
+stored_filters(const PGresult *res, int row)
+{
+	struct json_object *raw, *canon = NULL;
+	struct ftx_filters f;
+	struct ftx_apierrs errs;
+
+	raw = stored_json(res, row, FTX_EXPORT_COL_FILTERS, 0);
+	if (ftx_apierrs_init(&errs) == -1)
+		return raw;
+	ftx_filters_init(&f);
+	if (ftx_filters_from_json(&f, raw, "filters.", 0, &errs) == 0)
+		canon = ftx_filters_to_json(&f);
+	ftx_filters_free(&f);
+	ftx_apierrs_free(&errs);
+	if (canon == NULL)
+		return raw;
+	json_object_put(raw);
+	return canon;
 }
 
 static struct json_object *
@@ -99,8 +124,7 @@ ftx_export_json(const PGresult *res, int row,
 	json_object_object_add(o, "requestedBy", by);
 	json_object_object_add(o, "clientType",
 	    text_or_null(res, row, FTX_EXPORT_COL_CLIENT));
-	json_object_object_add(o, "filters",
-	    stored_json(res, row, FTX_EXPORT_COL_FILTERS, 0));
+	json_object_object_add(o, "filters", stored_filters(res, row));
 	json_object_object_add(o, "cc",
 	    stored_json(res, row, FTX_EXPORT_COL_CC, 1));
 	json_object_object_add(o, "rowCount",

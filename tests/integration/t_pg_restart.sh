@@ -18,11 +18,11 @@ is "health before" "$(http_code GET "$FTX_URL/v1/health")" 200
   done ) > "$codes" &
 poller=$!
 
-ok "postgresql stopped" stack_pg_ctl stop -m fast
+ok "postgresql stopped" pg_stop fast
 ok "503 seen during the outage" wait_for 10 grep -q '^503$' "$codes"
 body=$(curl -s "$FTX_URL/v1/health")
 is "outage body" "$body" '{"status":"unavailable"}'
-ok "postgresql started again" stack_pg_ctl start -w
+ok "postgresql started again" pg_start
 ok "200 again after the restart" wait_for 15 bash -c "tail -1 '$codes' | grep -q '^200$'"
 touch "$FTX_STACK_DIR/stop-polling"
 wait "$poller"

@@ -1,0 +1,90 @@
+/*
+ * check_form.c - query-string splitting and percent-decoding.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "form.h"
+
+static const struct {
+	const char *in;
+	long len;		/* -1 = rejected */
+	const char *out;
+} decode_cases[] = {
+	{ "", 0, "" },
+	{ "abc", 3, "abc" },
+	{ "a+b", 3, "a b" },
+	{ "a%20b", 3, "a b" },
+	{ "%2B05%3A00", 6, "+05:00" },
+	{ "%e2%82%ac", 3, "\xe2\x82\xac" },
+	{ "%E2%82%AC", 3, "\xe2\x82\xac" },
+	{ "%ff%fe", 2, "\xff\xfe" },
+	{ "100%", -1, NULL },
+	{ "%4", -1, NULL },
+	{ "%zz", -1, NULL },
+	{ "%g0", -1, NULL },
+	{ "a%00b", -1, NULL },
+	{ "%%", -1, NULL },
+	{ "' OR 1=1 --", 11, "' OR 1=1 --" },
+};
+
+START_TEST(test_decode)
+{
+	char *out;
+	long n;
+
+	n = ftx_form_decode(decode_cases[_i].in, strlen(decode_cases[_i].in),
+	    &out);
+	ck_assert_int_eq(n, decode_cases[_i].len);
+	if (n < 0)
+		ck_assert_ptr_null(out);
+	else {
+		ck_assert_mem_eq(out, decode_cases[_i].out, (size_t)n + 1);
+		free(out);
+	}
+}
+END_TEST
+
+static const struct {
+	const char *query;
+	const char *pairs;	/* "k=v|k=v|" as split */
+} split_cases[] = {
+	{ "", "" },
+	{ "a=1", "a=1|" },
+	{ "a=1&b=2", "a=1|b=2|" },
+	{ "&&a=1&&b&", "a=1|b=|" },
+	{ "a==1&=x", "a==1|=x|" },
+	{ "statuses=PENDING,FAILED&statuses=COMPLETED",
+	  "statuses=PENDING,FAILED|statuses=COMPLETED|" },
+};
+
+START_TEST(test_split)
+{
+	const char *q = split_cases[_i].query, *k, *v;
+	char got[256] = "";
+	size_t klen, vlen;
+
+	while (ftx_form_next(&q, &k, &klen, &v, &vlen)) {
+		strncat(got, k, klen);
+		strcat(got, "=");
+		strncat(got, v, vlen);
+		strcat(got, "|");
+	}
+	ck_assert_str_eq(got, split_cases[_i].pairs);
+}
+END_TEST
+
+Suite *
+ftx_test_suite(void)
+{
+	Suite *s = suite_create("form");
+	TCase *tc = tcase_create("form");
+
+	tcase_add_loop_test(tc, test_decode, 0,
+	    sizeof(decode_cases) / sizeof(decode_cases[0]));
+	tcase_add_loop_test(tc, test_split, 0,
+	    sizeof(split_cases) / sizeof(split_cases[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
