@@ -31,6 +31,8 @@ enum api_route {
 	API_EXPORT_LIST,
 	API_EXPORT_GET,
 	API_EXPORT_CANCEL,
+	API_DOWNLOAD,
+	API_DOWNLOAD_HEAD,
 	API_ROUTE_COUNT
 };
 
@@ -41,6 +43,8 @@ static const struct ftx_route api_routes[] = {
 	{ "GET", EXPORTS, API_EXPORT_LIST },
 	{ "GET", EXPORTS "/{id}", API_EXPORT_GET },
 	{ "DELETE", EXPORTS "/{id}", API_EXPORT_CANCEL },
+	{ "GET", EXPORTS "/{id}/download", API_DOWNLOAD },
+	{ "HEAD", EXPORTS "/{id}/download", API_DOWNLOAD_HEAD },
 	{ NULL, NULL, 0 }
 };
 
@@ -54,6 +58,8 @@ static const struct {
 	[API_EXPORT_LIST]	= { ftx_api_export_list, 1 },
 	[API_EXPORT_GET]	= { ftx_api_export_get, 1 },
 	[API_EXPORT_CANCEL]	= { ftx_api_export_cancel, 1 },
+	[API_DOWNLOAD]		= { ftx_api_download, 0 },
+	[API_DOWNLOAD_HEAD]	= { ftx_api_download, 0 },
 };
 
 static const char *const auth_messages[FTX_E_COUNT] = {

@@ -79,6 +79,8 @@ void ftx_api_export_get(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params);
 void ftx_api_export_cancel(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params);
+void ftx_api_download(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_route_params *params);
 void ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params);
 

@@ -201,3 +201,28 @@ ftx_http_send_error(struct ftx_http_req *req, enum ftx_apierr e,
 	ftx_apierrs_free(&errs);
 	return rc;
 }
+
+int
+ftx_http_send_head(struct ftx_http_req *req, int status, const char *headers)
+{
+	char head[256];
+	int n;
+
+	if (req->status != 0)
+		return 0;
+	req->status = status;
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\n",
+	    status, ftx_http_reason(status), req->request_id);
+	if (n < 0 || (size_t)n >= sizeof(head) ||
+	    FCGX_PutStr(head, n, req->fcgx->out) < 0 ||
+	    FCGX_PutStr(headers, (int)strlen(headers), req->fcgx->out) < 0 ||
+	    FCGX_PutStr("\r\n", 2, req->fcgx->out) < 0)
+		return -1;
+	return 0;
+}
+
+int
+ftx_http_write(struct ftx_http_req *req, const void *buf, size_t len)
+{
+	return FCGX_PutStr(buf, (int)len, req->fcgx->out) == (int)len ? 0 : -1;
+}

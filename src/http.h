@@ -55,6 +55,16 @@ int ftx_http_send_errors(struct ftx_http_req *req, struct ftx_apierrs *errs,
 int ftx_http_send_error(struct ftx_http_req *req, enum ftx_apierr e,
     const char *field, const char *message, const char *extra_headers);
 
+/* Sends the status line and headers (complete "Name: value\r\n" lines,
+ * Status excepted) and ends the header block; the body, if any, follows
+ * with ftx_http_write().  A second call for the same request is ignored.
+ * Returns 0 or -1. */
+int ftx_http_send_head(struct ftx_http_req *req, int status,
+    const char *headers);
+
+/* Writes body bytes after ftx_http_send_head().  0 or -1. */
+int ftx_http_write(struct ftx_http_req *req, const void *buf, size_t len);
+
 /* Reason phrase of a status ("OK", "Not Found", ...). */
 const char *ftx_http_reason(int status);
 
