@@ -106,8 +106,9 @@ main(int argc, char *argv[])
 {
 	static struct fcgi_app app;
 	struct ftx_pool_settings set;
-	struct ftx_pool_hooks hooks = { &app, app_reload, app_child_init,
-	    app_handle, app_child_fini };
+	struct ftx_pool_hooks hooks = { .arg = &app, .reload = app_reload,
+	    .child_init = app_child_init, .handle = app_handle,
+	    .child_fini = app_child_fini };
 	const char *pidfile = NULL;
 	char err[512];
 	int ch, test_only = 0, listen_fd = -1, rc = 1;

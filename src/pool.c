@@ -48,6 +48,7 @@ struct child {
 
 static volatile sig_atomic_t got_chld, got_hup, got_term;
 static volatile sig_atomic_t child_stop;
+static pid_t child_master;	/* in a child: the master's pid */
 
 static int64_t
 now_ms(void)
@@ -202,6 +203,12 @@ child_signal(int sig)
 
 /* ---- a child ---- */
 
+int
+ftx_pool_stopping(void)
+{
+	return child_stop || getppid() != child_master;
+}
+
 static void
 child_main(int listen_fd, int max_requests, pid_t master,
     const struct ftx_pool_hooks *hooks)
@@ -220,17 +227,22 @@ child_main(int listen_fd, int max_requests, pid_t master,
 	sigaddset(&stopset, SIGTERM);
 	sigaddset(&stopset, SIGINT);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	child_master = master;
 
 	if (hooks->child_init != NULL && hooks->child_init(hooks->arg) == -1)
 		_exit(1);
+	if (listen_fd == -1) {
+		hooks->run(hooks->arg);
+		if (hooks->child_fini != NULL)
+			hooks->child_fini(hooks->arg);
+		_exit(0);
+	}
 	if (FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&req, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_err("FastCGI initialisation failed");
 		_exit(1);
 	}
-	while (!child_stop) {
-		if (getppid() != master)	/* the master died */
-			break;
+	while (!ftx_pool_stopping()) {
 		rc = FCGX_Accept_r(&req);
 		if (rc < 0) {
 			/* EINTR (a signal), EAGAIN (SO_RCVTIMEO) or a
@@ -428,7 +440,8 @@ ftx_pool_run(int listen_fd, const struct ftx_pool_settings *settings,
 	p.set = *settings;
 	p.hooks = hooks;
 	p.master = getpid();
-	if (setsockopt(listen_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1)
+	if (listen_fd != -1 &&
+	    setsockopt(listen_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1)
 		ftx_log_errno("setsockopt SO_RCVTIMEO");
 
 	sigemptyset(&blocked);
@@ -445,7 +458,8 @@ ftx_pool_run(int listen_fd, const struct ftx_pool_settings *settings,
 		log_err("could not start any child");
 		return -1;
 	}
-	log_notice("pool started: %d children", p.set.children);
+	log_notice("started %d %s", p.set.children,
+	    listen_fd == -1 ? "workers" : "responders");
 	ftx_daemon_ready();
 
 	while (!got_term) {

@@ -2,7 +2,8 @@
  * pool.h - the pre-forked FastCGI responder pool.
  *
  * A master owns the listening socket and forks N children, each running the
- * FastCGI accept loop.  The master replaces children that die, recycles a
+ * FastCGI accept loop (ftx-fcgi) or a loop of the caller's (the workers of
+ * ftx-exportd, which have no socket).  The master replaces children that die, recycles a
  * child after max_requests, stops gracefully on SIGTERM/SIGINT (children
  * finish the request in hand), and on SIGHUP reloads through a hook and
  * replaces every child by a new one started with the new settings.
@@ -26,6 +27,9 @@ struct ftx_pool_hooks {
 	int	(*child_init)(void *arg);
 	/* Child: answer one request (the pool finishes it afterwards). */
 	void	(*handle)(void *arg, FCGX_Request *req);
+	/* Child without a socket: runs until ftx_pool_stopping() is true,
+	 * then returns.  Used instead of handle when listen_fd is -1. */
+	void	(*run)(void *arg);
 	/* Child, before it exits. */
 	void	(*child_fini)(void *arg);
 };
@@ -36,6 +40,10 @@ struct ftx_pool_hooks {
  * directory); "host:port" or "[v6]:port" a TCP socket.  Returns the fd, or
  * -1 with the reason logged. */
 int ftx_pool_listen(const char *spec, int backlog);
+
+/* In a child: 1 once the master asked it to stop (SIGTERM, reload) or died,
+ * else 0.  Long work checks it and winds down. */
+int ftx_pool_stopping(void);
 
 /* Runs the master until SIGTERM or SIGINT; returns 0 after every child has
  * exited, -1 if the pool could not start.  Calls ftx_daemon_ready() once
