@@ -2,11 +2,8 @@
  * api_transfers.c - GET /v1/payments/funding-transfers: the transfers the
  * caller may see, filtered, newest first, keyset-paginated.
  *
- * Every page is an index range scan: operators walk (tenant_id, created_at,
- * id); suppliers walk (source_balance_account_id, created_at, id) and
- * (target_balance_account_id, created_at, id) for each of their balance
- * accounts, merged in order (UNION ALL of disjoint branches, so PostgreSQL
- * uses a Merge Append and stops after size + 1 rows).
+ * Every page is an index range scan from the keyset cursor (see
+ * transfers.h for the scopes), whatever its depth.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +16,10 @@
 #include "filters.h"
 #include "isotime.h"
 #include "money.h"
+#include "transfers.h"
 
 #define SIZE_DEFAULT		50
 #define SIZE_MAX_		500
-#define MAX_SCOPE_ACCOUNTS	8
 
 enum {
 	COL_ID, COL_CREATED, COL_STATUS, COL_AMOUNT, COL_CURRENCY,
@@ -36,11 +33,6 @@ enum {
 	"s.external_id, s.name, ft.reference, ft.related_entity_type, " \
 	"ft.related_entity_id, " \
 	"CASE WHEN ft.status = 'FAILED' THEN ft.failure_reason END"
-
-#define TRANSFER_JOINS \
-	" JOIN balance_accounts sba ON sba.id = ft.source_balance_account_id" \
-	" JOIN balance_accounts tba ON tba.id = ft.target_balance_account_id" \
-	" JOIN suppliers s ON s.id = ft.supplier_id"
 
 static struct json_object *
 text_or_null(const PGresult *res, int row, int col)
@@ -87,76 +79,6 @@ transfer_item(struct ftx_api_ctx *ctx, const PGresult *res, int row)
 	return o;
 }
 
-/* The supplier's balance accounts.  Returns the count (0..max), or -1
- * when the database is unavailable. */
-static int
-scope_accounts(struct ftx_api_ctx *ctx, char ids[][FTX_ID_MAX + 1], int max)
-{
-	const char *p[1] = { ctx->who.supplier_id };
-	PGresult *res;
-	int i, n;
-
-	res = ftx_db_query(ctx->db, "SELECT id FROM balance_accounts "
-	    "WHERE supplier_id = $1 ORDER BY id", 1, p);
-	if (res == NULL || !ftx_db_ok(res)) {
-		PQclear(res);
-		return -1;
-	}
-	n = PQntuples(res) < max ? PQntuples(res) : max;
-	for (i = 0; i < n; i++)
-		snprintf(ids[i], FTX_ID_MAX + 1, "%s", PQgetvalue(res, i, 0));
-	PQclear(res);
-	return n;
-}
-
-/* FROM clause of the caller's scope, as "ft". */
-static int
-scope_from(struct ftx_api_ctx *ctx, struct ftx_query *q)
-{
-	char ids[MAX_SCOPE_ACCOUNTS][FTX_ID_MAX + 1];
-	const char *list[MAX_SCOPE_ACCOUNTS];
-	char *all;
-	int n, i, acc, all_param = 0;
-
-	if (ctx->who.role == FTX_ROLE_OPERATOR) {
-		ftx_query_sql(q, " FROM funding_transfers ft" TRANSFER_JOINS
-		    " WHERE ft.tenant_id = ");
-		ftx_query_param(q, ctx->who.tenant_id, "");
-		return 0;
-	}
-	if ((n = scope_accounts(ctx, ids, MAX_SCOPE_ACCOUNTS)) == -1)
-		return -1;
-	for (i = 0; i < n; i++)
-		list[i] = ids[i];
-	if ((all = ftx_query_text_array(list, (size_t)n)) == NULL)
-		return -1;
-	ftx_query_sql(q, " FROM (");
-	if (n == 0)
-		ftx_query_sql(q, "SELECT * FROM funding_transfers WHERE false");
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			ftx_query_sql(q, " UNION ALL ");
-		ftx_query_sql(q, "SELECT * FROM funding_transfers "
-		    "WHERE source_balance_account_id = ");
-		acc = ftx_query_param(q, ids[i], "");
-		ftx_query_sql(q, " UNION ALL SELECT * FROM funding_transfers "
-		    "WHERE target_balance_account_id = ");
-		ftx_query_ref(q, acc, "");
-		/* A transfer between two of the supplier's own accounts is
-		 * listed once, by its source branch. */
-		ftx_query_sql(q, " AND NOT (source_balance_account_id = ANY(");
-		if (all_param == 0)
-			all_param = ftx_query_param(q, all, "::text[]");
-		else
-			ftx_query_ref(q, all_param, "::text[]");
-		ftx_query_sql(q, "))");
-	}
-	free(all);
-	ftx_query_sql(q, ") ft" TRANSFER_JOINS " WHERE ft.tenant_id = ");
-	ftx_query_param(q, ctx->who.tenant_id, "");
-	return 0;
-}
-
 void
 ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params)
@@ -191,7 +113,8 @@ ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		goto out;
 	}
 	ftx_query_sql(&q, "SELECT " TRANSFER_COLUMNS);
-	if (scope_from(ctx, &q) == -1) {
+	if (ftx_transfers_scope(ctx->db, ctx->who.tenant_id,
+	    ctx->who.supplier_id, &q) == -1) {
 		ftx_api_send_unavailable(req);
 		goto out;
 	}

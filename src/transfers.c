@@ -1,0 +1,84 @@
+/*
+ * transfers.c - the scope of a transfer query.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "query.h"
+#include "transfers.h"
+
+#define MAX_SCOPE_ACCOUNTS	8
+#define ACCOUNT_ID_MAX		128
+
+/* The supplier's balance accounts: the count, or -1. */
+static int
+supplier_accounts(struct ftx_db *db, const char *supplier_id,
+    char ids[][ACCOUNT_ID_MAX + 1], int max)
+{
+	const char *p[1] = { supplier_id };
+	PGresult *res;
+	int i, n;
+
+	res = ftx_db_query(db, "SELECT id FROM balance_accounts "
+	    "WHERE supplier_id = $1 ORDER BY id", 1, p);
+	if (res == NULL || !ftx_db_ok(res)) {
+		PQclear(res);
+		return -1;
+	}
+	n = PQntuples(res) < max ? PQntuples(res) : max;
+	for (i = 0; i < n; i++)
+		snprintf(ids[i], ACCOUNT_ID_MAX + 1, "%s", PQgetvalue(res, i, 0));
+	PQclear(res);
+	return n;
+}
+
+int
+ftx_transfers_scope(struct ftx_db *db, const char *tenant_id,
+    const char *supplier_id, struct ftx_query *q)
+{
+	char ids[MAX_SCOPE_ACCOUNTS][ACCOUNT_ID_MAX + 1];
+	const char *list[MAX_SCOPE_ACCOUNTS];
+	char *all;
+	int n, i, acc, all_param = 0;
+
+	if (supplier_id == NULL || *supplier_id == '\0') {
+		ftx_query_sql(q, " FROM funding_transfers ft" FTX_TRANSFER_JOINS
+		    " WHERE ft.tenant_id = ");
+		ftx_query_param(q, tenant_id, "::text");
+		return 0;
+	}
+	if ((n = supplier_accounts(db, supplier_id, ids,
+	    MAX_SCOPE_ACCOUNTS)) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		list[i] = ids[i];
+	if ((all = ftx_query_text_array(list, (size_t)n)) == NULL)
+		return -1;
+	ftx_query_sql(q, " FROM (");
+	if (n == 0)
+		ftx_query_sql(q, "SELECT * FROM funding_transfers WHERE false");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			ftx_query_sql(q, " UNION ALL ");
+		ftx_query_sql(q, "SELECT * FROM funding_transfers "
+		    "WHERE source_balance_account_id = ");
+		acc = ftx_query_param(q, ids[i], "::text");
+		ftx_query_sql(q, " UNION ALL SELECT * FROM funding_transfers "
+		    "WHERE target_balance_account_id = ");
+		ftx_query_ref(q, acc, "::text");
+		/* A transfer between two of the supplier's own accounts is
+		 * listed once, by its source branch. */
+		ftx_query_sql(q, " AND NOT (source_balance_account_id = ANY(");
+		if (all_param == 0)
+			all_param = ftx_query_param(q, all, "::text[]");
+		else
+			ftx_query_ref(q, all_param, "::text[]");
+		ftx_query_sql(q, "))");
+	}
+	free(all);
+	ftx_query_sql(q, ") ft" FTX_TRANSFER_JOINS " WHERE ft.tenant_id = ");
+	ftx_query_param(q, tenant_id, "::text");
+	return 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * transfers.h - the SQL of "the transfers a caller may see": the FROM
+ * clause of an OPERATOR's or a SUPPLIER's scope, shared by the transfer
+ * list (API) and the CSV generation (ftx-exportd).
+ *
+ * Operators walk the index (tenant_id, created_at, id).  Suppliers walk
+ * (source_balance_account_id, created_at, id) and (target_..., created_at,
+ * id) for each of their balance accounts, as disjoint UNION ALL branches,
+ * so PostgreSQL merges ordered index scans and stops early under LIMIT.
+ */
+#ifndef FTX_TRANSFERS_H
+#define FTX_TRANSFERS_H
+
+#include "db.h"
+#include "query.h"
+
+/* Joins giving the aliases ft (the transfer), sba and tba (its source and
+ * target balance accounts) and s (its supplier). */
+#define FTX_TRANSFER_JOINS \
+	" JOIN balance_accounts sba ON sba.id = ft.source_balance_account_id" \
+	" JOIN balance_accounts tba ON tba.id = ft.target_balance_account_id" \
+	" JOIN suppliers s ON s.id = ft.supplier_id"
+
+/*
+ * Appends " FROM ... WHERE ft.tenant_id = ..." for tenant_id, restricted to
+ * the transfers whose source or target balance account belongs to
+ * supplier_id (an internal supplier id) unless it is NULL or "" (operator).
+ * Filters follow as " AND ..." conditions.  Reads the supplier's accounts
+ * with db.  Returns 0, or -1 when the database is unavailable.
+ */
+int ftx_transfers_scope(struct ftx_db *db, const char *tenant_id,
+    const char *supplier_id, struct ftx_query *q);
+
+#endif /* FTX_TRANSFERS_H */
