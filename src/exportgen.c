@@ -1,0 +1,342 @@
+/*
+ * exportgen.c - one export file: snapshot, COPY, CSV, fsync, rename.
+ *
+ * COPY takes no parameters, so the filter values travel as transaction-
+ * local settings (set_config with PQexecParams) that the COPY query reads
+ * with current_setting(): the SQL text never holds user input.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gcrypt.h>
+#include <json-c/json.h>
+
+#include "apierr.h"
+#include "apikey.h"
+#include "csv.h"
+#include "exportgen.h"
+#include "filters.h"
+#include "log.h"
+#include "query.h"
+#include "transfers.h"
+
+#define FLUSH_AT	(256 * 1024)	/* bytes buffered before a write */
+#define CHECK_EVERY	20000		/* rows between claim checks */
+
+#define CSV_COLUMNS \
+	"SELECT ft.id, ft.created_at, ft.status, ft.amount, ft.currency, " \
+	"sba.type, tba.type, s.external_id, s.name, ft.reference, " \
+	"ft.related_entity_type, ft.related_entity_id, " \
+	"CASE WHEN ft.status = 'FAILED' THEN ft.failure_reason END"
+
+struct gen {
+	struct ftx_db		*db;
+	const struct ftx_config	*cfg;
+	const struct ftx_job	*job;
+	struct ftx_filters	 filters;
+	struct ftx_query	 q;
+	struct ftx_csvbuf	 buf;
+	gcry_md_hd_t		 md;
+	int			 fd;
+	char			 tmp[4096];
+	long long		 rows, size;
+};
+
+static int
+sql_ok(struct ftx_db *db, const char *sql, int n, const char *const *params)
+{
+	PGresult *res = ftx_db_query(db, sql, n, params);
+	int ok = ftx_db_ok(res);
+
+	if (res != NULL && !ok)
+		log_err("export: %s", PQresultErrorMessage(res));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+/* The text[] of internal ids the export's supplierIds name today. */
+static char *
+supplier_ids(struct gen *g)
+{
+	const char *p[2];
+	const char **ids;
+	char *wanted, *out = NULL;
+	PGresult *res;
+	int i, n;
+
+	if ((wanted = ftx_query_text_array((const char *const *)
+	    g->filters.supplier_ids, g->filters.n_supplier_ids)) == NULL)
+		return NULL;
+	p[0] = g->job->tenant_id;
+	p[1] = wanted;
+	res = ftx_db_query(g->db, ftx_filters_supplier_sql, 2, p);
+	free(wanted);
+	if (!ftx_db_ok(res)) {
+		PQclear(res);
+		return NULL;
+	}
+	n = PQntuples(res);
+	if ((ids = calloc((size_t)n + 1, sizeof(*ids))) != NULL) {
+		for (i = 0; i < n; i++)
+			ids[i] = PQgetvalue(res, i, 1);
+		out = ftx_query_text_array(ids, (size_t)n);
+		free(ids);
+	}
+	PQclear(res);
+	return out;
+}
+
+/* Builds the COPY statement and sets its values; 0 or -1. */
+static int
+prepare_copy(struct gen *g, char *err, size_t errlen)
+{
+	struct json_object *obj;
+	struct ftx_apierrs errs;
+	char settings[FTX_QUERY_SQL_MAX], *ids = NULL;
+	int ids_param = 0, rc;
+
+	obj = json_tokener_parse(g->job->filters_json);
+	if (ftx_apierrs_init(&errs) == -1)
+		return -1;
+	rc = ftx_filters_from_json(&g->filters, obj, "filters.",
+	    g->job->supplier_id[0] != '\0' ? FTX_FILTERS_IGNORE_SUPPLIERS : 0,
+	    &errs);
+	json_object_put(obj);
+	ftx_apierrs_free(&errs);
+	if (rc == -1) {
+		snprintf(err, errlen, "The stored filters are not valid");
+		return -1;
+	}
+	ftx_query_init_settings(&g->q);
+	ftx_query_sql(&g->q, "COPY (" CSV_COLUMNS);
+	if (ftx_transfers_scope(g->db, g->job->tenant_id, g->job->supplier_id,
+	    &g->q) == -1)
+		return -1;
+	if (g->filters.n_supplier_ids > 0) {
+		if ((ids = supplier_ids(g)) == NULL)
+			return -1;
+		ids_param = ftx_query_param(&g->q, ids, "::text[]");
+		free(ids);
+	}
+	ftx_filters_where(&g->filters, ids_param, &g->q);
+	ftx_query_sql(&g->q, " ORDER BY ft.created_at, ft.id) TO STDOUT");
+	if (g->q.overflow ||
+	    ftx_query_settings_sql(&g->q, settings, sizeof(settings)) == -1) {
+		snprintf(err, errlen, "The export query is too large");
+		return -1;
+	}
+	return sql_ok(g->db, settings, g->q.nparams, g->q.params);
+}
+
+static int
+flush(struct gen *g)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	gcry_md_write(g->md, g->buf.data, g->buf.len);
+	while (off < g->buf.len) {
+		n = write(g->fd, g->buf.data + off, g->buf.len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		off += (size_t)n;
+	}
+	g->size += (long long)g->buf.len;
+	g->buf.len = 0;
+	return 0;
+}
+
+static int
+open_tmp(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
+{
+	char dir[2048];
+	int n;
+
+	n = snprintf(dir, sizeof(dir), "%s/%s", g->cfg->export_dir,
+	    g->job->tenant_id);
+	if (n < 0 || (size_t)n >= sizeof(dir)) {
+		snprintf(err, errlen, "The export directory path is too long");
+		return -1;
+	}
+	if (mkdir(g->cfg->export_dir, 0750) == -1 && errno != EEXIST)
+		goto fail;
+	if (mkdir(dir, 0750) == -1 && errno != EEXIST)
+		goto fail;
+	snprintf(out->path, sizeof(out->path), "%s/%s.csv", dir, g->job->id);
+	snprintf(g->tmp, sizeof(g->tmp), "%s/.%s.csv.%ld.tmp", dir, g->job->id,
+	    (long)getpid());
+	g->fd = open(g->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (g->fd == -1)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "Could not create the export file in %s: %s",
+	    dir, strerror(errno));
+	return -1;
+}
+
+/* Streams the COPY rows into the file.  0, -1 (err set) or -2 (check). */
+static int
+stream_rows(struct gen *g, PGconn *conn, ftx_exportgen_check_fn check,
+    void *check_arg, char *err, size_t errlen)
+{
+	struct ftx_csv_opts opts = { g->cfg->formula_guard, g->cfg->bom };
+	char *line;
+	int n;
+
+	if (ftx_csv_header(&g->buf, &opts) == -1)
+		goto oom;
+	while ((n = PQgetCopyData(conn, &line, 0)) > 0) {
+		if (n < 1 || line[n - 1] != '\n' ||
+		    ftx_csv_copy_row(&g->buf, line, (size_t)n - 1, &opts) == -1) {
+			PQfreemem(line);
+			snprintf(err, errlen, "A transfer row could not be "
+			    "converted to CSV");
+			return -1;
+		}
+		PQfreemem(line);
+		if (++g->rows % CHECK_EVERY == 0 && check(check_arg) == -1)
+			return -2;
+		if (g->buf.len >= FLUSH_AT && flush(g) == -1)
+			goto io;
+	}
+	if (n == -2) {
+		snprintf(err, errlen, "The database connection failed during "
+		    "the export");
+		return -1;
+	}
+	if (flush(g) == -1)
+		goto io;
+	return 0;
+io:
+	snprintf(err, errlen, "Could not write the export file: %s",
+	    strerror(errno));
+	return -1;
+oom:
+	snprintf(err, errlen, "Out of memory");
+	return -1;
+}
+
+/* fsync, rename into place, fsync the directory. */
+static int
+publish(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
+{
+	char dir[4096];
+	int dfd;
+
+	if (fsync(g->fd) == -1 || close(g->fd) == -1) {
+		g->fd = -1;
+		goto fail;
+	}
+	g->fd = -1;
+	if (rename(g->tmp, out->path) == -1)
+		goto fail;
+	g->tmp[0] = '\0';
+	snprintf(dir, sizeof(dir), "%s", out->path);
+	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "Could not write the export file: %s",
+	    strerror(errno));
+	return -1;
+}
+
+static void
+hex_digest(gcry_md_hd_t md, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *d = gcry_md_read(md, GCRY_MD_SHA256);
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
+int
+ftx_exportgen_run(struct ftx_db *data, const struct ftx_config *cfg,
+    const struct ftx_job *job, ftx_exportgen_check_fn check, void *check_arg,
+    struct ftx_export_file *out, char *err, size_t errlen)
+{
+	static struct gen g;	/* the CSV buffer survives between exports */
+	PGresult *res = NULL;
+	PGconn *conn;
+	int rc = -1;
+
+	g.db = data;
+	g.cfg = cfg;
+	g.job = job;
+	g.fd = -1;
+	g.tmp[0] = '\0';
+	g.rows = g.size = 0;
+	g.buf.len = 0;
+	ftx_filters_init(&g.filters);
+	memset(out, 0, sizeof(*out));
+	snprintf(err, errlen, "The database is unavailable");
+	ftx_crypto_init();
+	if (gcry_md_open(&g.md, GCRY_MD_SHA256, 0) != 0) {
+		snprintf(err, errlen, "Out of memory");
+		return -1;
+	}
+	if (sql_ok(data, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	    0, NULL) == -1 || prepare_copy(&g, err, errlen) == -1)
+		goto out;
+	if (open_tmp(&g, out, err, errlen) == -1)
+		goto out;
+	if ((conn = ftx_db_conn(data)) == NULL)
+		goto out;
+	res = PQexec(conn, g.q.sql);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		log_err("export %s: COPY failed: %s", job->id,
+		    PQerrorMessage(conn));
+		snprintf(err, errlen, "The export query failed");
+		goto out;
+	}
+	PQclear(res);
+	res = NULL;
+	if ((rc = stream_rows(&g, conn, check, check_arg, err, errlen)) != 0)
+		goto out;
+	rc = -1;
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			snprintf(err, errlen, "The export query failed");
+			goto out;
+		}
+		PQclear(res);
+	}
+	if (sql_ok(data, "COMMIT", 0, NULL) == -1 ||
+	    publish(&g, out, err, errlen) == -1)
+		goto out;
+	out->rows = g.rows;
+	out->size = g.size;
+	hex_digest(g.md, out->sha256);
+	rc = 0;
+out:
+	PQclear(res);
+	if (rc != 0)
+		/* Also ends a COPY in progress: the next job reconnects. */
+		ftx_db_disconnect(data);
+	if (g.fd != -1)
+		close(g.fd);
+	if (g.tmp[0] != '\0')
+		unlink(g.tmp);
+	gcry_md_close(g.md);
+	ftx_filters_free(&g.filters);
+	ftx_query_free(&g.q);
+	return rc;
+}

@@ -1,0 +1,67 @@
+/*
+ * check_readymail.c - subject and body of the ready e-mail.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "readymail.h"
+
+START_TEST(test_subject)
+{
+	char *s = ftx_readymail_subject("4b0c5e0e-7a7a-4c1e-9d5b-000000000001");
+
+	ck_assert_str_eq(s, "Funding transfers export "
+	    "4b0c5e0e-7a7a-4c1e-9d5b-000000000001 is ready");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_body_with_filters)
+{
+	char *b = ftx_readymail_body("abc", "https://x.example/dl?e=1&s=2",
+	    1767225600LL, 1234, "{\"createdAtFrom\":\"2026-01-01T00:00:00Z\","
+	    "\"statuses\":[\"COMPLETED\",\"FAILED\"],\"currency\":\"EUR\"}");
+
+	ck_assert_str_eq(b, "Hello,\n\n"
+	    "Your funding transfers export abc is ready.\n\n"
+	    "Download it here:\nhttps://x.example/dl?e=1&s=2\n\n"
+	    "The link expires on 2026-01-01T00:00:00Z (UTC).\n"
+	    "Rows: 1234\n"
+	    "Filters:\n"
+	    "  createdAtFrom: 2026-01-01T00:00:00Z\n"
+	    "  statuses: COMPLETED, FAILED\n"
+	    "  currency: EUR\n"
+	    "\nAnyone holding this link can download the file until it "
+	    "expires: share it\nonly with people who may see these "
+	    "transfers.\n");
+	free(b);
+}
+END_TEST
+
+START_TEST(test_body_without_filters)
+{
+	char *b = ftx_readymail_body("abc", "u", 0, 0, "{}");
+
+	ck_assert_ptr_nonnull(strstr(b, "Rows: 0\nFilters:\n  none (every "
+	    "transfer you may see)\n"));
+	ck_assert_ptr_nonnull(strstr(b, "expires on 1970-01-01T00:00:00Z"));
+	free(b);
+	b = ftx_readymail_body("abc", "u", 0, 0, "not json");
+	ck_assert_ptr_nonnull(strstr(b, "  none"));
+	free(b);
+}
+END_TEST
+
+Suite *
+ftx_test_suite(void)
+{
+	Suite *s = suite_create("readymail");
+	TCase *tc = tcase_create("readymail");
+
+	tcase_add_test(tc, test_subject);
+	tcase_add_test(tc, test_body_with_filters);
+	tcase_add_test(tc, test_body_without_filters);
+	suite_add_tcase(s, tc);
+	return s;
+}
