@@ -231,10 +231,12 @@ ftx_api_resolve_suppliers(struct ftx_api_ctx *ctx, const char *prefix,
 			found = strcmp(PQgetvalue(res, r, 0),
 			    f->supplier_ids[i]) == 0;
 		if (!found) {
-			snprintf(field, sizeof(field), "%ssupplierIds[%zu]",
-			    prefix, i);
+			/* Named by value: its index in the request is lost
+			 * once duplicates and nulls are dropped. */
+			snprintf(field, sizeof(field), "%ssupplierIds", prefix);
 			ftx_apierrs_add(errs, FTX_E_UNKNOWN_SUPPLIER, field,
-			    "no such supplier");
+			    "no supplier with external id \"%.100s\"",
+			    f->supplier_ids[i]);
 		}
 	}
 	for (r = 0; r < n; r++)

@@ -47,7 +47,7 @@ int ftx_api_page_size(const char *text, int def, int max,
     struct ftx_apierrs *errs);
 
 /* Resolves f->supplier_ids (external ids) within the caller's tenant:
- * UNKNOWN_SUPPLIER on prefix + "supplierIds[i]" for each unknown one, and
+ * UNKNOWN_SUPPLIER on prefix + "supplierIds" for each unknown one, and
  * *ids_param = a text[] literal of the internal ids (NULL when f has none).
  * Returns 0, or -1 when the database is unavailable. */
 int ftx_api_resolve_suppliers(struct ftx_api_ctx *ctx, const char *prefix,

@@ -196,13 +196,16 @@ read_json_body(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		goto bad;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
-	*root = json_tokener_parse_ex(tok, req->body, (int)req->body_len);
+	/* The length includes the terminating NUL so that a lone scalar
+	 * ("5") completes instead of waiting for more input. */
+	*root = json_tokener_parse_ex(tok, req->body, (int)req->body_len + 1);
 	end = json_tokener_get_parse_end(tok);
 	if (json_tokener_get_error(tok) != json_tokener_success)
 		goto bad_tok;
-	while (end < req->body_len && strchr(" \t\r\n", req->body[end]) != NULL)
+	while (end < req->body_len && req->body[end] != '\0' &&
+	    strchr(" \t\r\n", req->body[end]) != NULL)
 		end++;
-	if (end != req->body_len)
+	if (end < req->body_len)	/* trailing bytes, or a NUL inside */
 		goto bad_tok;
 	json_tokener_free(tok);
 	if (!json_object_is_type(*root, json_type_object)) {

@@ -119,7 +119,7 @@ ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		goto out;
 	}
 	if (supplier_ids != NULL)
-		ids_param = ftx_query_param(&q, supplier_ids, "::text[]");
+		ids_param = ftx_query_add(&q, supplier_ids);
 	ftx_filters_where(&f, ids_param, &q);
 	if (values[1] != NULL) {
 		snprintf(usec, sizeof(usec), "%lld", (long long)cursor.usec);

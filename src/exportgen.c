@@ -123,7 +123,7 @@ prepare_copy(struct gen *g, char *err, size_t errlen)
 	if (g->filters.n_supplier_ids > 0) {
 		if ((ids = supplier_ids(g)) == NULL)
 			return -1;
-		ids_param = ftx_query_param(&g->q, ids, "::text[]");
+		ids_param = ftx_query_add(&g->q, ids);
 		free(ids);
 	}
 	ftx_filters_where(&g->filters, ids_param, &g->q);

@@ -65,7 +65,9 @@ void ftx_filters_free(struct ftx_filters *f);
  * field prefix + name ("filters.amountMin", "filters.statuses[2]"):
  * UNKNOWN_FIELD, INVALID_FILTER, INVALID_DATE_RANGE, INVALID_AMOUNT_RANGE.
  * A JSON null value means the filter is absent; null inside an array is
- * skipped.  Returns 0 when valid, -1 when errors were added.
+ * skipped.  Returns 0 when valid, -1 when errors were added.  f is
+ * initialised first (not freed: pass a fresh or freed one) and left empty
+ * on -1.
  */
 int ftx_filters_from_json(struct ftx_filters *f, struct json_object *obj,
     const char *prefix, int flags, struct ftx_apierrs *errs);
@@ -77,7 +79,8 @@ int ftx_filters_from_json(struct ftx_filters *f, struct json_object *obj,
  * the caller's: their decoded value is stored in own_values[i] (malloc'd,
  * caller frees; a repeated own key adds INVALID_PARAMETER).  Any other
  * unknown key adds UNKNOWN_FIELD.  Fields are parameter names.  Returns 0
- * when valid, -1 when errors were added.
+ * when valid, -1 when errors were added.  own_values[i] are set to NULL
+ * first and are the caller's whatever the result; f as for _from_json.
  */
 int ftx_filters_from_query(struct ftx_filters *f, const char *query,
     int flags, const char *const *own, char **own_values,
@@ -100,7 +103,7 @@ struct json_object *ftx_filters_to_json(const struct ftx_filters *f);
  * the $n of a text[] parameter the caller added holding the *internal*
  * supplier ids that f->supplier_ids resolved to (see
  * ftx_filters_supplier_sql), or 0 when f has none.  Returns 0, or -1 when q
- * overflowed.
+ * overflowed (also when f has supplier ids but supplier_ids_param is 0).
  */
 int ftx_filters_where(const struct ftx_filters *f, int supplier_ids_param,
     struct ftx_query *q);

@@ -1,0 +1,999 @@
+/*
+ * filters.c - the filter vocabulary of SPEC §7: parsing from a JSON object
+ * or a query string, the normalised JSON form, and the WHERE conditions.
+ *
+ * Both parsers reduce every value to bytes and hand them to one validator
+ * per filter, so that JSON bodies, query strings and the stored normal form
+ * can never disagree on what a valid filter is.  Every problem is reported,
+ * in input order; range checks come last and only when both bounds are
+ * individually valid.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "apierr.h"
+#include "filters.h"
+#include "isotime.h"
+#include "money.h"
+#include "query.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define XSTR(x)		STR(x)
+#define STR(x)		#x
+#define FIELD_MAX	512
+
+#define MSG_DATE	"must be an ISO 8601 date-time with Z or an offset, " \
+			"or a date YYYY-MM-DD"
+#define MSG_AMOUNT	"must be a non-negative decimal with at most 4 decimals"
+#define MSG_BA_TYPE	"must be MARKETPLACE or SUPPLIER"
+#define MSG_NAMES	"createdAtFrom, createdAtTo, statuses, supplierIds, " \
+			"amountMin, amountMax, sourceBalanceAccountType, " \
+			"targetBalanceAccountType, currency, reference, " \
+			"relatedEntityType, relatedEntityId"
+
+enum fkind {
+	F_FROM, F_TO, F_STATUSES, F_SUPPLIERS, F_AMOUNT_MIN, F_AMOUNT_MAX,
+	F_SOURCE_TYPE, F_TARGET_TYPE, F_CURRENCY, F_REFERENCE,
+	F_RELATED_TYPE, F_RELATED_ID, F_COUNT
+};
+
+#define BIT(k)		(1u << (k))
+
+/* SPEC order, which is also the order of the normal form. */
+static const struct {
+	const char	*name;
+	int		 is_array;
+	const char	*bad;		/* NULL: the text check says why */
+} fdefs[F_COUNT] = {
+	[F_FROM]	 = { "createdAtFrom", 0, MSG_DATE },
+	[F_TO]		 = { "createdAtTo", 0, MSG_DATE },
+	[F_STATUSES]	 = { "statuses", 1, "must be one of PENDING, "
+			     "PROCESSING, COMPLETED, FAILED, CANCELED" },
+	[F_SUPPLIERS]	 = { "supplierIds", 1, NULL },
+	[F_AMOUNT_MIN]	 = { "amountMin", 0, MSG_AMOUNT },
+	[F_AMOUNT_MAX]	 = { "amountMax", 0, MSG_AMOUNT },
+	[F_SOURCE_TYPE]	 = { "sourceBalanceAccountType", 0, MSG_BA_TYPE },
+	[F_TARGET_TYPE]	 = { "targetBalanceAccountType", 0, MSG_BA_TYPE },
+	[F_CURRENCY]	 = { "currency", 0, "must be three letters" },
+	[F_REFERENCE]	 = { "reference", 0, NULL },
+	[F_RELATED_TYPE] = { "relatedEntityType", 0, "must be PAYOUT or REFUND" },
+	[F_RELATED_ID]	 = { "relatedEntityId", 0, NULL },
+};
+
+/* Bit i of ftx_filters.statuses, in SPEC order. */
+static const char *const status_names[] = {
+	"PENDING", "PROCESSING", "COMPLETED", "FAILED", "CANCELED"
+};
+
+const char ftx_filters_supplier_sql[] =
+    "SELECT external_id, id FROM suppliers"
+    " WHERE tenant_id = $1 AND external_id = ANY($2::text[])";
+
+/* One parse, from JSON or from a query string. */
+struct parse {
+	struct ftx_filters	*f;
+	struct ftx_apierrs	*errs;
+	const char		*prefix;	/* of error fields */
+	int			 flags;
+	int			 query;		/* query-string rules */
+	int			 failed;
+	unsigned		 given;		/* query: scalars seen */
+	unsigned		 bad;		/* filters with an error */
+	size_t			 nitems[F_COUNT]; /* query: array elements */
+	const char *const	*own;		/* query: the caller's keys */
+	char			**own_values;
+	uint64_t		 own_seen;
+};
+
+void
+ftx_filters_init(struct ftx_filters *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->supplier_ids = NULL;
+	f->source_type = f->target_type = FTX_BA_ANY;
+	f->reference = NULL;
+	f->related_type = FTX_REL_ANY;
+	f->related_id = NULL;
+}
+
+void
+ftx_filters_free(struct ftx_filters *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->n_supplier_ids; i++)
+		free(f->supplier_ids[i]);
+	free(f->supplier_ids);
+	free(f->reference);
+	free(f->related_id);
+	ftx_filters_init(f);
+}
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static int
+utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, j, n;
+	uint32_t c, min;
+
+	while (i < len) {
+		c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1, c &= 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2, c &= 0x0f, min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3, c &= 0x07, min = 0x10000;
+		} else
+			return 0;
+		if (len - i <= n)
+			return 0;
+		for (j = 1; j <= n; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			c = (c << 6) | (s[i + j] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* Why len bytes at s are not an acceptable text value, or NULL. */
+static const char *
+text_problem(const char *s, size_t len)
+{
+	if (len == 0)
+		return "must not be empty";
+	if (memchr(s, '\0', len) != NULL)
+		return "must not contain a NUL character";
+	if (len > FTX_FILTERS_TEXT_MAX)
+		return "must be at most " XSTR(FTX_FILTERS_TEXT_MAX) " bytes";
+	if (!utf8_valid(s, len))
+		return "must be valid UTF-8";
+	return NULL;
+}
+
+/* s[len] as an error field in buf, or NULL when it cannot be one. */
+static const char *
+field_or_null(const char *prefix, const char *s, size_t len, char *buf,
+    size_t size)
+{
+	int n;
+
+	if (memchr(s, '\0', len) != NULL || len > FTX_FILTERS_TEXT_MAX ||
+	    !utf8_valid(s, len))
+		return NULL;
+	n = snprintf(buf, size, "%s%.*s", prefix, (int)len, s);
+	return n >= 0 && (size_t)n < size ? buf : NULL;
+}
+
+/* Adds an error on prefix + name, or on prefix + name[idx] if idx >= 0. */
+static void
+fail(struct parse *p, enum ftx_apierr e, enum fkind k, long idx,
+    const char *msg)
+{
+	char field[FIELD_MAX];
+
+	if (idx >= 0)
+		snprintf(field, sizeof(field), "%s%s[%ld]", p->prefix,
+		    fdefs[k].name, idx);
+	else
+		snprintf(field, sizeof(field), "%s%s", p->prefix,
+		    fdefs[k].name);
+	ftx_apierrs_add(p->errs, e, field, "%s", msg);
+	p->bad |= BIT(k);
+	p->failed = 1;
+}
+
+static void
+nomem(struct parse *p)
+{
+	ftx_apierrs_add(p->errs, FTX_E_INTERNAL_ERROR, NULL, "out of memory");
+	p->failed = 1;
+}
+
+/* Index of the filter named s[len], or -1. */
+static int
+lookup(const char *s, size_t len)
+{
+	int k;
+
+	for (k = 0; k < F_COUNT; k++)
+		if (strlen(fdefs[k].name) == len &&
+		    memcmp(fdefs[k].name, s, len) == 0)
+			return k;
+	return -1;
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A createdAtFrom/To bound; s is NUL-terminated, len <= TEXT_MAX. */
+static int
+parse_time(const struct parse *p, enum fkind k, const char *s, size_t len,
+    int64_t *usec)
+{
+	enum ftx_isotime_bound b;
+	char buf[FTX_FILTERS_TEXT_MAX + 1];
+	char *sp;
+
+	b = k == F_FROM ? FTX_ISOTIME_START : FTX_ISOTIME_END;
+	if (ftx_isotime_parse(s, b, usec) == 0)
+		return 0;
+	if (!p->query)
+		return -1;
+	/* Form decoding turns the unencoded '+' of an offset into a space:
+	 * take a space after "YYYY-MM-DDTHH:MM" followed by a digit as '+'. */
+	memcpy(buf, s, len + 1);
+	sp = strrchr(buf, ' ');
+	if (sp == NULL || sp - buf < 16 || !is_digit(sp[1]))
+		return -1;
+	*sp = '+';
+	return ftx_isotime_parse(buf, b, usec);
+}
+
+static int
+parse_ba_type(const char *s, enum ftx_ba_type *t)
+{
+	if (strcmp(s, "MARKETPLACE") == 0)
+		*t = FTX_BA_MARKETPLACE;
+	else if (strcmp(s, "SUPPLIER") == 0)
+		*t = FTX_BA_SUPPLIER;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse_currency(const char *s, char *out)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		char c = s[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (c < 'A' || c > 'Z')
+			return -1;
+		out[i] = c;
+	}
+	if (s[3] != '\0')
+		return -1;
+	out[3] = '\0';
+	return 0;
+}
+
+/* Replaces *dst by a copy of s; 0, or -1 when out of memory. */
+static int
+set_text(char **dst, const char *s)
+{
+	char *copy;
+
+	if ((copy = strdup(s)) == NULL)
+		return -1;
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+static int
+parse_related_type(const char *s, enum ftx_related_type *t)
+{
+	if (strcmp(s, "PAYOUT") == 0)
+		*t = FTX_REL_PAYOUT;
+	else if (strcmp(s, "REFUND") == 0)
+		*t = FTX_REL_REFUND;
+	else
+		return -1;
+	return 0;
+}
+
+/* Stores the checked text s[len] as the value of scalar filter k; 0, or
+ * -1 when it is not a valid value. */
+static int
+store_scalar(struct parse *p, enum fkind k, const char *s, size_t len)
+{
+	struct ftx_filters *f = p->f;
+	int64_t usec;
+
+	switch (k) {
+	case F_FROM:
+	case F_TO:
+		if (parse_time(p, k, s, len, &usec) == -1)
+			return -1;
+		if (k == F_FROM)
+			f->has_from = 1, f->from_usec = usec;
+		else
+			f->has_to = 1, f->to_usec = usec;
+		return 0;
+	case F_AMOUNT_MIN:
+		return ftx_money_parse_amount(s, f->amount_min,
+		    sizeof(f->amount_min));
+	case F_AMOUNT_MAX:
+		return ftx_money_parse_amount(s, f->amount_max,
+		    sizeof(f->amount_max));
+	case F_SOURCE_TYPE:
+		return parse_ba_type(s, &f->source_type);
+	case F_TARGET_TYPE:
+		return parse_ba_type(s, &f->target_type);
+	case F_CURRENCY:
+		return parse_currency(s, f->currency);
+	case F_RELATED_TYPE:
+		return parse_related_type(s, &f->related_type);
+	case F_REFERENCE:
+	case F_RELATED_ID:
+		if (set_text(k == F_REFERENCE ? &f->reference :
+		    &f->related_id, s) == -1)
+			nomem(p);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Validates the value s[len] (s[len] == '\0') of a scalar filter and
+ * stores it. */
+static void
+set_scalar(struct parse *p, enum fkind k, const char *s, size_t len)
+{
+	const char *why;
+
+	if ((why = text_problem(s, len)) != NULL)
+		fail(p, FTX_E_INVALID_FILTER, k, -1,
+		    fdefs[k].bad != NULL ? fdefs[k].bad : why);
+	else if (store_scalar(p, k, s, len) == -1)
+		fail(p, FTX_E_INVALID_FILTER, k, -1, fdefs[k].bad);
+}
+
+/* Adds s unless already there (first-seen order is kept). */
+static void
+add_supplier(struct parse *p, const char *s)
+{
+	struct ftx_filters *f = p->f;
+	char *copy;
+	size_t i;
+
+	for (i = 0; i < f->n_supplier_ids; i++)
+		if (strcmp(f->supplier_ids[i], s) == 0)
+			return;
+	/* Callers stop at FTX_FILTERS_MAX_ITEMS elements, duplicates
+	 * included, so one allocation of that size is enough. */
+	if (f->supplier_ids == NULL && (f->supplier_ids = calloc(
+	    FTX_FILTERS_MAX_ITEMS, sizeof(*f->supplier_ids))) == NULL) {
+		nomem(p);
+		return;
+	}
+	if (f->n_supplier_ids >= FTX_FILTERS_MAX_ITEMS ||
+	    (copy = strdup(s)) == NULL) {
+		nomem(p);
+		return;
+	}
+	f->supplier_ids[f->n_supplier_ids++] = copy;
+}
+
+/* Validates and stores one element s[len] of an array filter; idx is its
+ * position for the error field (-1: none, as in a query string). */
+static void
+add_item(struct parse *p, enum fkind k, long idx, const char *s, size_t len)
+{
+	const char *why;
+	size_t i;
+
+	if ((why = text_problem(s, len)) != NULL) {
+		fail(p, FTX_E_INVALID_FILTER, k, idx,
+		    fdefs[k].bad != NULL ? fdefs[k].bad : why);
+		return;
+	}
+	if (k == F_SUPPLIERS) {
+		add_supplier(p, s);
+		return;
+	}
+	for (i = 0; i < NELEM(status_names); i++) {
+		if (strcmp(s, status_names[i]) == 0) {
+			p->f->statuses |= 1u << i;
+			return;
+		}
+	}
+	fail(p, FTX_E_INVALID_FILTER, k, idx, fdefs[k].bad);
+}
+
+/* Range checks, then the result: f is emptied when anything was wrong. */
+static int
+parse_finish(struct parse *p)
+{
+	struct ftx_filters *f = p->f;
+	const char *a, *b;
+	size_t ia, ib;
+	int c;
+
+	if (f->has_from && f->has_to && !(p->bad & (BIT(F_FROM) | BIT(F_TO)))
+	    && f->from_usec > f->to_usec)
+		fail(p, FTX_E_INVALID_DATE_RANGE, F_FROM, -1,
+		    "createdAtFrom must not be after createdAtTo");
+	if (f->amount_min[0] != '\0' && f->amount_max[0] != '\0' &&
+	    !(p->bad & (BIT(F_AMOUNT_MIN) | BIT(F_AMOUNT_MAX)))) {
+		/* Canonical decimals: more integer digits is larger; then
+		 * the digits compare as text (no trailing fraction zeros). */
+		a = f->amount_min, b = f->amount_max;
+		ia = strcspn(a, "."), ib = strcspn(b, ".");
+		if (ia != ib)
+			c = ia < ib ? -1 : 1;
+		else if ((c = strncmp(a, b, ia)) == 0)
+			c = strcmp(a + ia + (a[ia] == '.'),
+			    b + ib + (b[ib] == '.'));
+		if (c > 0)
+			fail(p, FTX_E_INVALID_AMOUNT_RANGE, F_AMOUNT_MIN, -1,
+			    "amountMin must not be greater than amountMax");
+	}
+	if (!p->failed)
+		return 0;
+	ftx_filters_free(f);
+	return -1;
+}
+
+static void
+parse_init(struct parse *p, struct ftx_filters *f, const char *prefix,
+    int flags, int query, struct ftx_apierrs *errs)
+{
+	memset(p, 0, sizeof(*p));
+	ftx_filters_init(f);
+	p->f = f;
+	p->errs = errs;
+	p->prefix = prefix != NULL ? prefix : "";
+	p->flags = flags;
+	p->query = query;
+	p->own = NULL;
+	p->own_values = NULL;
+}
+
+/* --- JSON ---------------------------------------------------------- */
+
+static void
+json_array(struct parse *p, enum fkind k, struct json_object *v)
+{
+	struct json_object *e;
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array)) {
+		fail(p, FTX_E_INVALID_FILTER, k, -1,
+		    "must be an array of strings");
+		return;
+	}
+	if ((n = json_object_array_length(v)) > FTX_FILTERS_MAX_ITEMS) {
+		fail(p, FTX_E_INVALID_FILTER, k, -1, "must have at most "
+		    XSTR(FTX_FILTERS_MAX_ITEMS) " elements");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if ((e = json_object_array_get_idx(v, i)) == NULL)
+			continue;	/* null: skipped */
+		if (!json_object_is_type(e, json_type_string)) {
+			fail(p, FTX_E_INVALID_FILTER, k, (long)i,
+			    fdefs[k].bad != NULL ? fdefs[k].bad :
+			    "must be a string");
+			continue;
+		}
+		add_item(p, k, (long)i, json_object_get_string(e),
+		    (size_t)json_object_get_string_len(e));
+	}
+}
+
+static void
+json_scalar(struct parse *p, enum fkind k, struct json_object *v)
+{
+	const char *s;
+
+	if (json_object_is_type(v, json_type_string)) {
+		set_scalar(p, k, json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v));
+		return;
+	}
+	if ((k == F_AMOUNT_MIN || k == F_AMOUNT_MAX) &&
+	    (json_object_is_type(v, json_type_int) ||
+	    json_object_is_type(v, json_type_double))) {
+		/* The number as written (json-c keeps a double's text), so
+		 * 1e2, 0.00001 and 1e309 are judged as text, never rounded. */
+		if ((s = json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN)) == NULL) {
+			nomem(p);
+			return;
+		}
+		set_scalar(p, k, s, strlen(s));
+		return;
+	}
+	fail(p, FTX_E_INVALID_FILTER, k, -1,
+	    fdefs[k].bad != NULL ? fdefs[k].bad : "must be a string");
+}
+
+/* INVALID_FIELD on the prefix without its trailing dot. */
+static void
+json_not_object(struct parse *p)
+{
+	char field[FIELD_MAX];
+	size_t len = strlen(p->prefix);
+
+	if (len > 0 && p->prefix[len - 1] == '.')
+		len--;
+	snprintf(field, sizeof(field), "%.*s", (int)len, p->prefix);
+	ftx_apierrs_add(p->errs, FTX_E_INVALID_FIELD, len > 0 ? field : NULL,
+	    "must be an object");
+	p->failed = 1;
+}
+
+int
+ftx_filters_from_json(struct ftx_filters *f, struct json_object *obj,
+    const char *prefix, int flags, struct ftx_apierrs *errs)
+{
+	struct parse p;
+	char buf[FIELD_MAX];
+	int k;
+
+	parse_init(&p, f, prefix, flags, 0, errs);
+	if (obj == NULL || json_object_is_type(obj, json_type_null))
+		return 0;
+	if (!json_object_is_type(obj, json_type_object)) {
+		json_not_object(&p);
+		return -1;
+	}
+	json_object_object_foreach(obj, key, v) {
+		if ((k = lookup(key, strlen(key))) == -1) {
+			ftx_apierrs_add(errs, FTX_E_UNKNOWN_FIELD,
+			    field_or_null(p.prefix, key, strlen(key), buf,
+			    sizeof(buf)), "unknown filter; known: " MSG_NAMES);
+			p.failed = 1;
+		} else if (v == NULL ||
+		    (k == F_SUPPLIERS && (flags & FTX_FILTERS_IGNORE_SUPPLIERS)))
+			continue;	/* null: absent */
+		else if (fdefs[k].is_array)
+			json_array(&p, k, v);
+		else
+			json_scalar(&p, k, v);
+	}
+	return parse_finish(&p);
+}
+
+/* --- Query strings ------------------------------------------------- */
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes form-urlencoded s[len] into a malloc'd NUL-terminated *out of
+ * *outlen bytes (which may include NULs).  0; -1 on a bad escape; -2 when
+ * out of memory.  *out is NULL unless 0 is returned. */
+static int
+form_decode(const char *s, size_t len, char **out, size_t *outlen)
+{
+	char *d;
+	size_t i, n = 0;
+	int hi, lo;
+
+	if ((*out = d = malloc(len + 1)) == NULL)
+		return -2;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+')
+			d[n++] = ' ';
+		else if (s[i] != '%')
+			d[n++] = s[i];
+		else if (len - i < 3 || (hi = hexval(s[i + 1])) == -1 ||
+		    (lo = hexval(s[i + 2])) == -1) {
+			free(d);
+			*out = NULL;
+			return -1;
+		} else {
+			d[n++] = (char)(hi << 4 | lo);
+			i += 2;
+		}
+	}
+	d[n] = '\0';
+	*outlen = n;
+	return 0;
+}
+
+/* An INVALID_PARAMETER on a caller's key. */
+static void
+param_fail(struct parse *p, const char *name, const char *msg)
+{
+	ftx_apierrs_add(p->errs, FTX_E_INVALID_PARAMETER, name, "%s", msg);
+	p->failed = 1;
+}
+
+/* The value raw[rawlen] of the caller's key own[i]. */
+static void
+own_piece(struct parse *p, size_t i, const char *raw, size_t rawlen)
+{
+	const char *name = p->own[i];
+	char *val = NULL;
+	size_t vlen;
+	int r, seen;
+
+	seen = i < 64 ? (p->own_seen >> i) & 1 : p->own_values[i] != NULL;
+	if (i < 64)
+		p->own_seen |= UINT64_C(1) << i;
+	if (seen) {
+		param_fail(p, name, "given more than once");
+		return;
+	}
+	if ((r = form_decode(raw, rawlen, &val, &vlen)) == -2)
+		nomem(p);
+	else if (r == -1)
+		param_fail(p, name, "has a bad percent-encoding");
+	else if (memchr(val, '\0', vlen) != NULL || !utf8_valid(val, vlen))
+		param_fail(p, name, "must be valid UTF-8 without NUL");
+	else {
+		p->own_values[i] = val;
+		val = NULL;
+	}
+	free(val);
+}
+
+/* Elements of an array filter: comma-separated, empty ones ignored. */
+static void
+query_items(struct parse *p, enum fkind k, char *val, size_t vlen)
+{
+	char *s, *c, *end = val + vlen;
+
+	for (s = val; s < end; s = c + 1) {
+		if ((c = memchr(s, ',', (size_t)(end - s))) == NULL)
+			c = end;
+		*c = '\0';
+		if (c == s)
+			continue;
+		if (++p->nitems[k] > FTX_FILTERS_MAX_ITEMS) {
+			if (p->nitems[k] == FTX_FILTERS_MAX_ITEMS + 1)
+				fail(p, FTX_E_INVALID_FILTER, k, -1,
+				    "must have at most "
+				    XSTR(FTX_FILTERS_MAX_ITEMS) " elements");
+			continue;
+		}
+		add_item(p, k, -1, s, (size_t)(c - s));
+	}
+}
+
+/* UNKNOWN_FIELD for key, naming the filters and the caller's keys. */
+static void
+query_unknown(struct parse *p, const char *key, size_t keylen)
+{
+	char buf[FIELD_MAX], known[1024];
+	size_t i, n = 0;
+
+	known[0] = '\0';
+	for (i = 0; p->own != NULL && p->own[i] != NULL; i++) {
+		if (strlen(p->own[i]) + 2 >= sizeof(known) - n)
+			break;
+		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s, ",
+		    p->own[i]);
+	}
+	ftx_apierrs_add(p->errs, FTX_E_UNKNOWN_FIELD,
+	    field_or_null("", key, keylen, buf, sizeof(buf)),
+	    "unknown parameter; known: %s" MSG_NAMES, known);
+	p->failed = 1;
+}
+
+/* One "key=value" piece s[len] of the query string. */
+static void
+query_piece(struct parse *p, const char *s, size_t len)
+{
+	const char *eq, *raw;
+	char *key = NULL, *val = NULL, buf[FIELD_MAX];
+	size_t klen, keylen, rawlen, vlen, i;
+	int k, r;
+
+	eq = memchr(s, '=', len);
+	klen = eq != NULL ? (size_t)(eq - s) : len;
+	raw = eq != NULL ? eq + 1 : s + len;
+	rawlen = len - klen - (eq != NULL);
+	if ((r = form_decode(s, klen, &key, &keylen)) != 0) {
+		if (r == -2)
+			nomem(p);
+		else
+			param_fail(p, field_or_null("", s, klen, buf,
+			    sizeof(buf)), "has a bad percent-encoding");
+		goto out;
+	}
+	for (i = 0; p->own != NULL && p->own[i] != NULL; i++) {
+		if (strlen(p->own[i]) == keylen &&
+		    memcmp(p->own[i], key, keylen) == 0) {
+			own_piece(p, i, raw, rawlen);
+			goto out;
+		}
+	}
+	if ((k = lookup(key, keylen)) == -1) {
+		query_unknown(p, key, keylen);
+		goto out;
+	}
+	if (k == F_SUPPLIERS && (p->flags & FTX_FILTERS_IGNORE_SUPPLIERS))
+		goto out;
+	if ((r = form_decode(raw, rawlen, &val, &vlen)) != 0) {
+		if (r == -2)
+			nomem(p);
+		else
+			fail(p, FTX_E_INVALID_FILTER, k, -1,
+			    "has a bad percent-encoding");
+	} else if (fdefs[k].is_array)
+		query_items(p, k, val, vlen);
+	else if (p->given & BIT(k))
+		fail(p, FTX_E_INVALID_FILTER, k, -1, "given more than once");
+	else {
+		p->given |= BIT(k);
+		set_scalar(p, k, val, vlen);
+	}
+out:
+	free(key);
+	free(val);
+}
+
+int
+ftx_filters_from_query(struct ftx_filters *f, const char *query,
+    int flags, const char *const *own, char **own_values,
+    struct ftx_apierrs *errs)
+{
+	struct parse p;
+	size_t i, len;
+
+	parse_init(&p, f, "", flags, 1, errs);
+	if (own != NULL && own_values != NULL) {
+		p.own = own;
+		p.own_values = own_values;
+		for (i = 0; own[i] != NULL; i++)
+			own_values[i] = NULL;
+	}
+	while (query != NULL && *query != '\0') {
+		len = strcspn(query, "&");
+		if (len > 0)
+			query_piece(&p, query, len);
+		query += len;
+		if (*query == '&')
+			query++;
+	}
+	return parse_finish(&p);
+}
+
+/* --- The normal form ----------------------------------------------- */
+
+/* Adds key: v, taking v; 0, or -1 (v released) when out of memory. */
+static int
+put(struct json_object *o, enum fkind k, struct json_object *v)
+{
+	if (v == NULL)
+		return -1;
+	if (json_object_object_add(o, fdefs[k].name, v) != 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+put_string(struct json_object *o, enum fkind k, const char *s)
+{
+	return put(o, k, json_object_new_string(s));
+}
+
+static int
+put_time(struct json_object *o, enum fkind k, int64_t usec)
+{
+	char buf[FTX_ISOTIME_USEC_LEN];
+
+	if (usec % 1000000 == 0)
+		ftx_isotime_format(usec, buf);
+	else
+		ftx_isotime_format_usec(usec, buf);
+	return put_string(o, k, buf);
+}
+
+/* The array of strings v[n] without duplicates (first-seen order). */
+static struct json_object *
+unique_array(const char *const *v, size_t n)
+{
+	struct json_object *a, *s;
+	size_t i, j;
+
+	if ((a = json_object_new_array()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && strcmp(v[j], v[i]) != 0; j++)
+			continue;
+		if (j < i)
+			continue;
+		if ((s = json_object_new_string(v[i])) == NULL ||
+		    json_object_array_add(a, s) != 0) {
+			json_object_put(s);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* Names of the status bits set in statuses, in SPEC order; *n of them. */
+static void
+status_list(unsigned statuses, const char **names, size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < NELEM(status_names); i++)
+		if (statuses & (1u << i))
+			names[(*n)++] = status_names[i];
+}
+
+static const char *const ba_names[] = {
+	[FTX_BA_MARKETPLACE] = "MARKETPLACE", [FTX_BA_SUPPLIER] = "SUPPLIER"
+};
+static const char *const rel_names[] = {
+	[FTX_REL_PAYOUT] = "PAYOUT", [FTX_REL_REFUND] = "REFUND"
+};
+
+struct json_object *
+ftx_filters_to_json(const struct ftx_filters *f)
+{
+	struct json_object *o;
+	const char *names[NELEM(status_names)];
+	size_t n;
+	int r = 0;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	if (f->has_from)
+		r |= put_time(o, F_FROM, f->from_usec);
+	if (f->has_to)
+		r |= put_time(o, F_TO, f->to_usec);
+	status_list(f->statuses, names, &n);
+	if (n > 0)
+		r |= put(o, F_STATUSES, unique_array(names, n));
+	if (f->n_supplier_ids > 0)
+		r |= put(o, F_SUPPLIERS, unique_array(
+		    (const char *const *)f->supplier_ids, f->n_supplier_ids));
+	if (f->amount_min[0] != '\0')
+		r |= put_string(o, F_AMOUNT_MIN, f->amount_min);
+	if (f->amount_max[0] != '\0')
+		r |= put_string(o, F_AMOUNT_MAX, f->amount_max);
+	if (f->source_type != FTX_BA_ANY)
+		r |= put_string(o, F_SOURCE_TYPE, ba_names[f->source_type]);
+	if (f->target_type != FTX_BA_ANY)
+		r |= put_string(o, F_TARGET_TYPE, ba_names[f->target_type]);
+	if (f->currency[0] != '\0')
+		r |= put_string(o, F_CURRENCY, f->currency);
+	if (f->reference != NULL)
+		r |= put_string(o, F_REFERENCE, f->reference);
+	if (f->related_type != FTX_REL_ANY)
+		r |= put_string(o, F_RELATED_TYPE, rel_names[f->related_type]);
+	if (f->related_id != NULL)
+		r |= put_string(o, F_RELATED_ID, f->related_id);
+	if (r != 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* --- SQL ----------------------------------------------------------- */
+
+/* Appends " AND (lhs $n cast rhs)" with value as parameter n. */
+static void
+cond(struct ftx_query *q, const char *lhs, const char *value,
+    const char *cast, const char *rhs)
+{
+	ftx_query_sql(q, " AND (");
+	ftx_query_sql(q, lhs);
+	ftx_query_param(q, value, cast);
+	ftx_query_sql(q, rhs);
+	ftx_query_sql(q, ")");
+}
+
+/* "%" + s with \, % and _ escaped by a backslash + "%": a case-insensitive
+ * substring pattern for ILIKE, whose default escape is the backslash. */
+static char *
+like_pattern(const char *s)
+{
+	char *out, *d;
+
+	if ((out = malloc(2 * strlen(s) + 3)) == NULL)
+		return NULL;
+	d = out;
+	*d++ = '%';
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '%' || *s == '_')
+			*d++ = '\\';
+		*d++ = *s;
+	}
+	*d++ = '%';
+	*d = '\0';
+	return out;
+}
+
+/* createdAtFrom/To, statuses and supplierIds. */
+static void
+where_head(const struct ftx_filters *f, int supplier_ids_param,
+    struct ftx_query *q)
+{
+	const char *names[NELEM(status_names)];
+	char buf[FTX_ISOTIME_USEC_LEN], *v;
+	size_t n;
+
+	if (f->has_from) {
+		ftx_isotime_format_usec(f->from_usec, buf);
+		cond(q, "ft.created_at >= ", buf, "::timestamptz", "");
+	}
+	if (f->has_to) {
+		ftx_isotime_format_usec(f->to_usec, buf);
+		cond(q, "ft.created_at <= ", buf, "::timestamptz", "");
+	}
+	status_list(f->statuses, names, &n);
+	if (n > 0) {
+		if ((v = ftx_query_text_array(names, n)) == NULL)
+			q->overflow = 1;
+		else
+			cond(q, "ft.status = ANY(", v, "::text[]", ")");
+		free(v);
+	}
+	if (f->n_supplier_ids > 0) {
+		/* Without the resolved ids the condition cannot be written,
+		 * and leaving it out would widen the result: refuse. */
+		if (supplier_ids_param < 1)
+			q->overflow = 1;
+		ftx_query_sql(q, " AND (sba.supplier_id = ANY(");
+		ftx_query_ref(q, supplier_ids_param, "::text[]");
+		ftx_query_sql(q, ") OR tba.supplier_id = ANY(");
+		ftx_query_ref(q, supplier_ids_param, "::text[]");
+		ftx_query_sql(q, "))");
+	}
+}
+
+int
+ftx_filters_where(const struct ftx_filters *f, int supplier_ids_param,
+    struct ftx_query *q)
+{
+	char *v;
+
+	where_head(f, supplier_ids_param, q);
+	if (f->amount_min[0] != '\0')
+		cond(q, "ft.amount >= ", f->amount_min, "::numeric", "");
+	if (f->amount_max[0] != '\0')
+		cond(q, "ft.amount <= ", f->amount_max, "::numeric", "");
+	if (f->source_type != FTX_BA_ANY)
+		cond(q, "sba.type = ", ba_names[f->source_type], "", "");
+	if (f->target_type != FTX_BA_ANY)
+		cond(q, "tba.type = ", ba_names[f->target_type], "", "");
+	if (f->currency[0] != '\0')
+		cond(q, "ft.currency = ", f->currency, "", "");
+	if (f->reference != NULL) {
+		if ((v = like_pattern(f->reference)) == NULL)
+			q->overflow = 1;
+		else
+			cond(q, "ft.reference ILIKE ", v, "", "");
+		free(v);
+	}
+	if (f->related_type != FTX_REL_ANY)
+		cond(q, "ft.related_entity_type = ", rel_names[f->related_type],
+		    "", "");
+	if (f->related_id != NULL)
+		cond(q, "ft.related_entity_id = ", f->related_id, "", "");
+	return q->overflow ? -1 : 0;
+}
