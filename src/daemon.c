@@ -92,17 +92,25 @@ pidfile_read(const char *path)
 }
 
 int
-ftx_pidfile_create(const char *path)
+ftx_pidfile_check(const char *path)
 {
-	char buf[32], tmp[4096];
-	pid_t old;
-	int fd, len;
+	pid_t old = pidfile_read(path);
 
-	old = pidfile_read(path);
 	if (old > 0 && old != getpid() && (kill(old, 0) == 0 || errno == EPERM)) {
 		log_err("%s: already running as pid %ld", path, (long)old);
 		return -1;
 	}
+	return 0;
+}
+
+int
+ftx_pidfile_create(const char *path)
+{
+	char buf[32], tmp[4096];
+	int fd, len;
+
+	if (ftx_pidfile_check(path) == -1)
+		return -1;
 	/* Write a temporary file and rename it: readers never see half a pid. */
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
 		log_err("%s: path too long", path);

@@ -22,6 +22,11 @@ void ftx_daemon_ready(void);
  * returns -1 ("already running"); a stale file is replaced.  0 on success. */
 int ftx_pidfile_create(const char *path);
 
+/* 0 if path names no live process (missing or stale), else -1 with
+ * "already running" logged.  Lets a daemon refuse to start before it
+ * touches anything a running twin uses (its socket). */
+int ftx_pidfile_check(const char *path);
+
 /* Removes path if it still holds our pid.  path may be NULL. */
 void ftx_pidfile_remove(const char *path);
 

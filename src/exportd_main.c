@@ -101,6 +101,10 @@ main(int argc, char *argv[])
 	}
 	ftx_log_open("ftx-exportd", 1, d.cfg.log_level, d.cfg.log_facility);
 	signal(SIGPIPE, SIG_IGN);
+	if (pidfile != NULL && ftx_pidfile_check(pidfile) == -1) {
+		ftx_config_free(&d.cfg);
+		return 1;
+	}
 	if (!d.foreground) {
 		if (ftx_daemon_detach() == -1)
 			goto out;

@@ -149,6 +149,10 @@ main(int argc, char *argv[])
 	/* Until detached, errors go to the terminal as well as the log. */
 	ftx_log_open("ftx-fcgi", 1, app.cfg.log_level, app.cfg.log_facility);
 	signal(SIGPIPE, SIG_IGN);
+	if (pidfile != NULL && ftx_pidfile_check(pidfile) == -1) {
+		ftx_config_free(&app.cfg);
+		return 1;
+	}
 	if ((listen_fd = ftx_pool_listen(app.cfg.listen,
 	    app.cfg.listen_backlog)) == -1)
 		goto out;

@@ -77,17 +77,30 @@ listen_unix(const char *path, int backlog)
 		return -1;
 	}
 	strcpy(sun.sun_path, path);
-	/* Replace a socket left by a previous run, never another file. */
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			log_err("listen %s: exists and is not a socket", path);
-			return -1;
-		}
-		unlink(path);
-	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1) {
 		ftx_log_errno("socket");
 		return -1;
+	}
+	/* Replace a socket left by a previous run, never another file, and
+	 * never the socket of a server still answering on it. */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_err("listen %s: exists and is not a socket", path);
+			close(fd);
+			return -1;
+		}
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+			log_err("listen %s: another server is listening there",
+			    path);
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		unlink(path);
+		if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1) {
+			ftx_log_errno("socket");
+			return -1;
+		}
 	}
 	old_umask = umask(0);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {

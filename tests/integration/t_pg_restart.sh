@@ -18,6 +18,7 @@ is "health before" "$(http_code GET "$FTX_URL/v1/health")" 200
   done ) > "$codes" &
 poller=$!
 
+ok "poller running" wait_for 5 grep -q '^200$' "$codes"
 ok "postgresql stopped" pg_stop fast
 ok "503 seen during the outage" wait_for 10 grep -q '^503$' "$codes"
 body=$(curl -s "$FTX_URL/v1/health")
