@@ -158,7 +158,7 @@ ftx_api_own_params(const char *query, const char *const *own, char **values,
 	int i;
 
 	while (ftx_form_next(&query, &k, &klen, &v, &vlen)) {
-		if (ftx_form_decode(k, klen, &key) < 0) {
+		if ((key = ftx_form_decode_text(k, klen)) == NULL) {
 			ftx_apierrs_add(errs, FTX_E_INVALID_PARAMETER, NULL,
 			    "a parameter name is not properly encoded");
 			continue;
@@ -171,7 +171,7 @@ ftx_api_own_params(const char *query, const char *const *own, char **values,
 		else if (values[i] != NULL)
 			ftx_apierrs_add(errs, FTX_E_INVALID_PARAMETER, key,
 			    "given more than once");
-		else if (ftx_form_decode(v, vlen, &val) < 0)
+		else if ((val = ftx_form_decode_text(v, vlen)) == NULL)
 			ftx_apierrs_add(errs, FTX_E_INVALID_PARAMETER, key,
 			    "not properly encoded");
 		else {

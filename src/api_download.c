@@ -37,15 +37,15 @@ link_params(const char *query, char **values, long long *expires)
 	int j;
 
 	while (ftx_form_next(&query, &k, &klen, &v, &vlen)) {
-		if (ftx_form_decode(k, klen, &key) < 0)
+		if ((key = ftx_form_decode_text(k, klen)) == NULL)
 			return -1;
 		for (j = 0; own[j] != NULL && strcmp(own[j], key) != 0; j++)
 			;
 		free(key);
 		if (own[j] == NULL)
 			continue;	/* tracking parameters and the like */
-		if (values[j] != NULL || ftx_form_decode(v, vlen,
-		    &values[j]) < 0)
+		if (values[j] != NULL ||
+		    (values[j] = ftx_form_decode_text(v, vlen)) == NULL)
 			return -1;
 	}
 	if (values[0] == NULL || values[1] == NULL)

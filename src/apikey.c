@@ -11,6 +11,7 @@
 #include <gcrypt.h>
 
 #include "apikey.h"
+#include "hex.h"
 
 #define KEY_PREFIX	"ftx_"
 #define KEY_PREFIX_LEN	4
@@ -21,7 +22,6 @@
 #define SECRET_MAX	128
 #define SHA256_LEN	32
 
-static const char hexdigits[] = "0123456789abcdef";
 static const char keyid_alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /* What an unknown KEYID is compared against, so it costs what a wrong secret
@@ -46,18 +46,6 @@ ftx_crypto_init(void)
 	}
 	done = 1;
 	return 0;
-}
-
-static void
-hex_encode(const unsigned char *in, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hexdigits[in[i] >> 4];
-		out[2 * i + 1] = hexdigits[in[i] & 0x0f];
-	}
-	out[2 * n] = '\0';
 }
 
 /* n characters of [a-z0-9], uniformly: bytes >= 252 (7 * 36) are drawn
@@ -91,7 +79,7 @@ ftx_apikey_generate(char *keyid, char *key, size_t keylen, char *hash)
 		goto out;
 	random_keyid(keyid, GEN_KEYID_LEN);
 	gcry_randomize(rnd, sizeof(rnd), GCRY_STRONG_RANDOM);
-	hex_encode(rnd, sizeof(rnd), secret);
+	ftx_hex_encode(rnd, sizeof(rnd), secret);
 	memcpy(key, KEY_PREFIX, KEY_PREFIX_LEN);
 	memcpy(key + KEY_PREFIX_LEN, keyid, GEN_KEYID_LEN);
 	key[KEY_PREFIX_LEN + GEN_KEYID_LEN] = '_';
@@ -154,20 +142,8 @@ ftx_apikey_hash(const char *secret, char *hash)
 
 	(void)ftx_crypto_init();
 	gcry_md_hash_buffer(GCRY_MD_SHA256, md, secret, strlen(secret));
-	hex_encode(md, sizeof(md), hash);
+	ftx_hex_encode(md, sizeof(md), hash);
 	explicit_bzero(md, sizeof(md));
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Decodes exactly 64 hex digits (either case) into out[32]; 0 or -1.
@@ -180,8 +156,8 @@ hex_decode_sha256(const char *hex, unsigned char *out)
 	if (strnlen(hex, 2 * SHA256_LEN + 1) != 2 * SHA256_LEN)
 		return -1;
 	for (i = 0; i < SHA256_LEN; i++) {
-		hi = hex_value(hex[2 * i]);
-		lo = hex_value(hex[2 * i + 1]);
+		hi = ftx_hex_digit((unsigned char)hex[2 * i]);
+		lo = ftx_hex_digit((unsigned char)hex[2 * i + 1]);
 		bad |= hi | lo;
 		out[i] = (unsigned char)(((hi & 0x0f) << 4) | (lo & 0x0f));
 	}

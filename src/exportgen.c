@@ -24,6 +24,7 @@
 #include "csv.h"
 #include "exportgen.h"
 #include "filters.h"
+#include "hex.h"
 #include "log.h"
 #include "query.h"
 #include "transfers.h"
@@ -254,20 +255,6 @@ fail:
 	return -1;
 }
 
-static void
-hex_digest(gcry_md_hd_t md, char *hex)
-{
-	static const char digits[] = "0123456789abcdef";
-	const unsigned char *d = gcry_md_read(md, GCRY_MD_SHA256);
-	int i;
-
-	for (i = 0; i < 32; i++) {
-		hex[2 * i] = digits[d[i] >> 4];
-		hex[2 * i + 1] = digits[d[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
 int
 ftx_exportgen_run(struct ftx_db *data, const struct ftx_config *cfg,
     const struct ftx_job *job, ftx_exportgen_check_fn check, void *check_arg,
@@ -324,7 +311,7 @@ ftx_exportgen_run(struct ftx_db *data, const struct ftx_config *cfg,
 		goto out;
 	out->rows = g.rows;
 	out->size = g.size;
-	hex_digest(g.md, out->sha256);
+	ftx_hex_encode(gcry_md_read(g.md, GCRY_MD_SHA256), 32, out->sha256);
 	rc = 0;
 out:
 	PQclear(res);

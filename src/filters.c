@@ -17,6 +17,7 @@
 
 #include "apierr.h"
 #include "filters.h"
+#include "form.h"
 #include "isotime.h"
 #include "money.h"
 #include "query.h"
@@ -571,50 +572,6 @@ ftx_filters_from_json(struct ftx_filters *f, struct json_object *obj,
 
 /* --- Query strings ------------------------------------------------- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes form-urlencoded s[len] into a malloc'd NUL-terminated *out of
- * *outlen bytes (which may include NULs).  0; -1 on a bad escape; -2 when
- * out of memory.  *out is NULL unless 0 is returned. */
-static int
-form_decode(const char *s, size_t len, char **out, size_t *outlen)
-{
-	char *d;
-	size_t i, n = 0;
-	int hi, lo;
-
-	if ((*out = d = malloc(len + 1)) == NULL)
-		return -2;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '+')
-			d[n++] = ' ';
-		else if (s[i] != '%')
-			d[n++] = s[i];
-		else if (len - i < 3 || (hi = hexval(s[i + 1])) == -1 ||
-		    (lo = hexval(s[i + 2])) == -1) {
-			free(d);
-			*out = NULL;
-			return -1;
-		} else {
-			d[n++] = (char)(hi << 4 | lo);
-			i += 2;
-		}
-	}
-	d[n] = '\0';
-	*outlen = n;
-	return 0;
-}
-
 /* An INVALID_PARAMETER on a caller's key. */
 static void
 param_fail(struct parse *p, const char *name, const char *msg)
@@ -639,7 +596,7 @@ own_piece(struct parse *p, size_t i, const char *raw, size_t rawlen)
 		param_fail(p, name, "given more than once");
 		return;
 	}
-	if ((r = form_decode(raw, rawlen, &val, &vlen)) == -2)
+	if ((r = ftx_form_decode(raw, rawlen, &val, &vlen)) == -2)
 		nomem(p);
 	else if (r == -1)
 		param_fail(p, name, "has a bad percent-encoding");
@@ -708,7 +665,7 @@ query_piece(struct parse *p, const char *s, size_t len)
 	klen = eq != NULL ? (size_t)(eq - s) : len;
 	raw = eq != NULL ? eq + 1 : s + len;
 	rawlen = len - klen - (eq != NULL);
-	if ((r = form_decode(s, klen, &key, &keylen)) != 0) {
+	if ((r = ftx_form_decode(s, klen, &key, &keylen)) != 0) {
 		if (r == -2)
 			nomem(p);
 		else
@@ -729,7 +686,7 @@ query_piece(struct parse *p, const char *s, size_t len)
 	}
 	if (k == F_SUPPLIERS && (p->flags & FTX_FILTERS_IGNORE_SUPPLIERS))
 		goto out;
-	if ((r = form_decode(raw, rawlen, &val, &vlen)) != 0) {
+	if ((r = ftx_form_decode(raw, rawlen, &val, &vlen)) != 0) {
 		if (r == -2)
 			nomem(p);
 		else

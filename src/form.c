@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "hex.h"
 
 int
 ftx_form_next(const char **query, const char **key, size_t *klen,
@@ -36,48 +37,47 @@ ftx_form_next(const char **query, const char **key, size_t *klen,
 	return 1;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-long
-ftx_form_decode(const char *src, size_t len, char **out)
+int
+ftx_form_decode(const char *src, size_t len, char **out, size_t *outlen)
 {
 	char *dst;
 	size_t i, o = 0;
 	int hi, lo;
 
-	*out = NULL;
-	if ((dst = malloc(len + 1)) == NULL)
-		return -1;
+	if ((*out = dst = malloc(len + 1)) == NULL)
+		return -2;
 	for (i = 0; i < len; i++) {
 		if (src[i] == '+')
 			dst[o++] = ' ';
 		else if (src[i] != '%')
 			dst[o++] = src[i];
-		else {
-			if (i + 2 >= len)
-				goto bad;
-			if ((hi = hexval((unsigned char)src[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)src[i + 2])) < 0 ||
-			    (hi == 0 && lo == 0))
-				goto bad;
+		else if (len - i < 3 ||
+		    (hi = ftx_hex_digit((unsigned char)src[i + 1])) == -1 ||
+		    (lo = ftx_hex_digit((unsigned char)src[i + 2])) == -1) {
+			free(dst);
+			*out = NULL;
+			return -1;
+		} else {
 			dst[o++] = (char)(hi << 4 | lo);
 			i += 2;
 		}
 	}
 	dst[o] = '\0';
-	*out = dst;
-	return (long)o;
-bad:
-	free(dst);
-	return -1;
+	*outlen = o;
+	return 0;
+}
+
+char *
+ftx_form_decode_text(const char *src, size_t len)
+{
+	char *out;
+	size_t n;
+
+	if (ftx_form_decode(src, len, &out, &n) != 0)
+		return NULL;
+	if (memchr(out, '\0', n) != NULL) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }

@@ -15,8 +15,13 @@ int ftx_form_next(const char **query, const char **key, size_t *klen,
     const char **value, size_t *vlen);
 
 /* Percent-decodes src[len] ('+' is a space) into a new NUL-terminated
- * string stored in *out (caller frees).  Returns the decoded length, or -1
- * for a malformed escape ("%zz", "%4") or a decoded NUL byte (*out NULL). */
-long ftx_form_decode(const char *src, size_t len, char **out);
+ * string *out of *outlen bytes, which may hold decoded NULs (caller
+ * frees).  Returns 0; -1 for a malformed escape ("%zz", "%4"); -2 when out
+ * of memory.  *out is NULL unless 0 is returned. */
+int ftx_form_decode(const char *src, size_t len, char **out, size_t *outlen);
+
+/* The same for text: NULL for a malformed escape, a decoded NUL byte or
+ * no memory; else a malloc'd string. */
+char *ftx_form_decode_text(const char *src, size_t len);
 
 #endif /* FTX_FORM_H */

@@ -9,6 +9,7 @@
 
 #include "apikey.h"
 #include "db.h"
+#include "hex.h"
 #include "log.h"
 #include "queue.h"
 
@@ -33,17 +34,11 @@ copy_value(char *dst, size_t size, const PGresult *res, int col)
 static void
 new_token(char *token)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char raw[16];
-	int i;
 
 	ftx_crypto_init();
 	gcry_create_nonce(raw, sizeof(raw));
-	for (i = 0; i < 16; i++) {
-		token[2 * i] = hex[raw[i] >> 4];
-		token[2 * i + 1] = hex[raw[i] & 15];
-	}
-	token[32] = '\0';
+	ftx_hex_encode(raw, sizeof(raw), token);
 }
 
 /* Runs a fenced statement: 1 one row matched, 0 none, -1 unavailable or

@@ -10,6 +10,7 @@
 #include <gcrypt.h>
 
 #include "apikey.h"
+#include "hex.h"
 #include "signurl.h"
 
 struct ftx_signurl_keys {
@@ -121,11 +122,10 @@ static int
 hmac_hex(const char *secret, size_t slen, const char *export_id,
     const char *expires_text, char *sig)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[32];
 	size_t maclen = sizeof(mac);
 	gcry_mac_hd_t hd;
-	int i, rc = -1;
+	int rc = -1;
 
 	if (ftx_crypto_init() == -1)
 		return -1;
@@ -136,11 +136,7 @@ hmac_hex(const char *secret, size_t slen, const char *export_id,
 	    gcry_mac_write(hd, "\n", 1) == 0 &&
 	    gcry_mac_write(hd, expires_text, strlen(expires_text)) == 0 &&
 	    gcry_mac_read(hd, mac, &maclen) == 0 && maclen == sizeof(mac)) {
-		for (i = 0; i < 32; i++) {
-			sig[2 * i] = hex[mac[i] >> 4];
-			sig[2 * i + 1] = hex[mac[i] & 15];
-		}
-		sig[64] = '\0';
+		ftx_hex_encode(mac, sizeof(mac), sig);
 		rc = 0;
 	}
 	gcry_mac_close(hd);

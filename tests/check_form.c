@@ -9,7 +9,7 @@
 
 static const struct {
 	const char *in;
-	long len;		/* -1 = rejected */
+	long len;		/* -1 = bad escape */
 	const char *out;
 } decode_cases[] = {
 	{ "", 0, "" },
@@ -24,25 +24,35 @@ static const struct {
 	{ "%4", -1, NULL },
 	{ "%zz", -1, NULL },
 	{ "%g0", -1, NULL },
-	{ "a%00b", -1, NULL },
+	{ "a%00b", 3, "a\0b" },
 	{ "%%", -1, NULL },
 	{ "' OR 1=1 --", 11, "' OR 1=1 --" },
 };
 
 START_TEST(test_decode)
 {
-	char *out;
-	long n;
+	const char *in = decode_cases[_i].in;
+	char *out, *text;
+	size_t n;
+	int rc;
 
-	n = ftx_form_decode(decode_cases[_i].in, strlen(decode_cases[_i].in),
-	    &out);
-	ck_assert_int_eq(n, decode_cases[_i].len);
-	if (n < 0)
+	rc = ftx_form_decode(in, strlen(in), &out, &n);
+	text = ftx_form_decode_text(in, strlen(in));
+	if (decode_cases[_i].len < 0) {
+		ck_assert_int_eq(rc, -1);
 		ck_assert_ptr_null(out);
-	else {
-		ck_assert_mem_eq(out, decode_cases[_i].out, (size_t)n + 1);
-		free(out);
+		ck_assert_ptr_null(text);
+		return;
 	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq((long)n, decode_cases[_i].len);
+	ck_assert_mem_eq(out, decode_cases[_i].out, n + 1);
+	if (memchr(out, '\0', n) != NULL)
+		ck_assert_ptr_null(text);	/* text never holds a NUL */
+	else
+		ck_assert_str_eq(text, out);
+	free(out);
+	free(text);
 }
 END_TEST
 
