@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "daemon.h"
 #include "log.h"
 
@@ -157,4 +158,102 @@ ftx_signals_install(void (*handler)(int), const int *signals)
 			return -1;
 		}
 	return 0;
+}
+
+static void
+usage(const char *name)
+{
+	fprintf(stderr, "usage: %s [-ftV] [-c config] [-p pidfile]\n", name);
+	exit(2);
+}
+
+void
+ftx_daemon_init(struct ftx_daemon *d, const char *name, int argc,
+    char *argv[])
+{
+	char err[512];
+	int ch, test_only = 0;
+
+	d->name = name;
+	d->config_path = ftx_config_default_path();
+	while ((ch = getopt(argc, argv, "c:fp:tVh")) != -1) {
+		switch (ch) {
+		case 'c':
+			d->config_path = optarg;
+			break;
+		case 'f':
+			d->foreground = 1;
+			break;
+		case 'p':
+			d->pidfile = optarg;
+			break;
+		case 't':
+			test_only = 1;
+			break;
+		case 'V':
+			printf("%s %s\n", name, PACKAGE_VERSION);
+			exit(0);
+		default:
+			usage(name);
+		}
+	}
+	if (optind != argc)
+		usage(name);
+	if (ftx_config_load(&d->cfg, d->config_path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", name, err);
+		exit(1);
+	}
+	if (test_only) {
+		printf("%s: %s: configuration OK\n", name, d->config_path);
+		ftx_config_free(&d->cfg);
+		exit(0);
+	}
+	/* Until detached, errors go to the terminal. */
+	ftx_log_open(name, 1, d->cfg.log_level, d->cfg.log_facility);
+	signal(SIGPIPE, SIG_IGN);
+	if (d->pidfile != NULL && ftx_pidfile_check(d->pidfile) == -1) {
+		ftx_config_free(&d->cfg);
+		exit(1);
+	}
+}
+
+int
+ftx_daemon_start(struct ftx_daemon *d)
+{
+	if (!d->foreground) {
+		if (ftx_daemon_detach() == -1)
+			return -1;
+		ftx_log_open(d->name, 0, d->cfg.log_level, d->cfg.log_facility);
+	}
+	if (d->pidfile != NULL && ftx_pidfile_create(d->pidfile) == -1)
+		return -1;
+	return 0;
+}
+
+int
+ftx_daemon_reload(struct ftx_daemon *d)
+{
+	struct ftx_config cfg;
+	char err[512];
+
+	if (ftx_config_load(&cfg, d->config_path, err, sizeof(err)) == -1) {
+		log_err("reload refused, keeping the running configuration: %s",
+		    err);
+		return -1;
+	}
+	ftx_config_free(&d->cfg);
+	d->cfg = cfg;
+	ftx_log_open(d->name, d->foreground, d->cfg.log_level,
+	    d->cfg.log_facility);
+	log_notice("configuration reloaded from %s", d->config_path);
+	return 0;
+}
+
+void
+ftx_daemon_fini(struct ftx_daemon *d)
+{
+	ftx_pidfile_remove(d->pidfile);
+	log_notice("exiting");
+	ftx_config_free(&d->cfg);
+	ftx_log_close();
 }

@@ -8,6 +8,37 @@
 
 #include <signal.h>
 
+#include "config.h"
+
+/* What both daemons share: name, options, configuration. */
+struct ftx_daemon {
+	const char		*name;		/* "ftx-fcgi", "ftx-exportd" */
+	const char		*config_path;
+	const char		*pidfile;	/* NULL = none */
+	int			 foreground;	/* -f */
+	struct ftx_config	 cfg;
+};
+
+/* Parses -c -f -p -t -V (anything else: usage, exit 2), loads the
+ * configuration (exit 1 with the message naming file and line), answers
+ * -t ("configuration OK", exit 0) and -V (exit 0), opens the log on
+ * stderr, ignores SIGPIPE and refuses to go on (exit 1) when the pidfile
+ * names a live process.  Returns only when the daemon is to start. */
+void ftx_daemon_init(struct ftx_daemon *d, const char *name, int argc,
+    char *argv[]);
+
+/* Detaches unless in the foreground (the log moves to syslog) and writes
+ * the pidfile.  0 or -1. */
+int ftx_daemon_start(struct ftx_daemon *d);
+
+/* Re-reads the configuration file.  On error logs it and keeps the running
+ * configuration (-1); else swaps it in and re-opens the log with its level
+ * and facility (0). */
+int ftx_daemon_reload(struct ftx_daemon *d);
+
+/* Removes the pidfile, frees the configuration, closes the log. */
+void ftx_daemon_fini(struct ftx_daemon *d);
+
 /* Forks into the background (fork, setsid, chdir "/", stdio on /dev/null).
  * Returns 0 in the daemon.  The original process does not return: it waits
  * until the daemon calls ftx_daemon_ready() (exit 0) or exits first (exit 1),
