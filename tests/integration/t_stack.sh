@@ -86,6 +86,9 @@ stack_up
 A=$FTX_STACK_DIR
 A_URL=$FTX_URL
 is "A: status exits 0 once up" "$(status_rc)" 0
+is "A: an unknown path is ftx's JSON 404 through lighttpd" \
+    "$(http_code GET "$FTX_URL/nope")" 404
+like "A: ... with the JSON error body" "$(curl -s "$FTX_URL/nope")" '"code":"NOT_FOUND"'
 is "A: /v1/health answers 200 through lighttpd" \
     "$(http_code GET "$FTX_URL/v1/health")" 200
 like "A: /v1/health body" "$(health_body)" '"status": ?"ok"'
@@ -207,7 +210,9 @@ like "apache: /v1/health body" "$(health_body)" '"status": ?"ok"'
 like "apache: the answer comes from Apache" \
     "$(curl -s -o /dev/null -D - --max-time 10 "$FTX_URL/v1/health")" '^Server: Apache'
 passthrough apache
-is "apache: nothing outside /v1/ is served" "$(http_code GET "$FTX_URL/")" 403
+# Every path reaches ftx-fcgi, so anything unknown gets its JSON 404.
+is "apache: an unknown path is ftx's 404" "$(http_code GET "$FTX_URL/")" 404
+like "apache: ... with the JSON error body" "$(curl -s "$FTX_URL/nope")" '"code":"NOT_FOUND"'
 c_pids=$(stack_pids)
 ok "apache: down" ftx_stack down
 # shellcheck disable=SC2086
