@@ -580,7 +580,7 @@ ftx_api_export_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 {
 	static const char *const own[] = { "size", "cursor", "status", NULL };
 	char *values[3] = { NULL, NULL, NULL };
-	char usec[24], limit[16];
+	char limit[16];
 	struct ftx_apierrs errs;
 	struct ftx_cursor cursor;
 	struct ftx_query q;
@@ -608,15 +608,8 @@ ftx_api_export_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	    " WHERE e.user_id = ");
 	ftx_query_param(&q, ctx->who.user_id, "");
 	ftx_query_sql(&q, cond);
-	if (values[1] != NULL) {
-		snprintf(usec, sizeof(usec), "%lld", (long long)cursor.usec);
-		ftx_query_sql(&q, " AND (e.created_at, e.id) < "
-		    "(to_timestamp(0) + ");
-		ftx_query_param(&q, usec, "::bigint");
-		ftx_query_sql(&q, " * interval '1 microsecond', ");
-		ftx_query_param(&q, cursor.id, "::text");
-		ftx_query_sql(&q, ")");
-	}
+	if (values[1] != NULL)
+		ftx_cursor_where(&cursor, "e.created_at", "e.id", &q);
 	snprintf(limit, sizeof(limit), "%d", size + 1);
 	ftx_query_sql(&q, " ORDER BY e.created_at DESC, e.id DESC LIMIT ");
 	ftx_query_param(&q, limit, "::int");

@@ -85,7 +85,7 @@ ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 {
 	static const char *const own[] = { "size", "cursor", NULL };
 	char *values[2] = { NULL, NULL };
-	char *supplier_ids = NULL, usec[24], limit[16];
+	char *supplier_ids = NULL;
 	struct ftx_filters f;
 	struct ftx_apierrs errs;
 	struct ftx_cursor cursor;
@@ -112,27 +112,14 @@ ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		ftx_http_send_errors(req, &errs, NULL);
 		goto out;
 	}
-	ftx_query_sql(&q, "SELECT " TRANSFER_COLUMNS);
-	if (ftx_transfers_scope(ctx->db, ctx->who.tenant_id,
-	    ctx->who.supplier_id, &q) == -1) {
+	if (supplier_ids != NULL)
+		ids_param = ftx_query_add(&q, supplier_ids);
+	if (ftx_transfers_page(ctx->db, ctx->who.tenant_id,
+	    ctx->who.supplier_id, TRANSFER_COLUMNS, &f, ids_param,
+	    values[1] != NULL ? &cursor : NULL, size + 1, &q) == -1) {
 		ftx_api_send_unavailable(req);
 		goto out;
 	}
-	if (supplier_ids != NULL)
-		ids_param = ftx_query_add(&q, supplier_ids);
-	ftx_filters_where(&f, ids_param, &q);
-	if (values[1] != NULL) {
-		snprintf(usec, sizeof(usec), "%lld", (long long)cursor.usec);
-		ftx_query_sql(&q, " AND (ft.created_at, ft.id) < "
-		    "(to_timestamp(0) + ");
-		ftx_query_param(&q, usec, "::bigint");
-		ftx_query_sql(&q, " * interval '1 microsecond', ");
-		ftx_query_param(&q, cursor.id, "::text");
-		ftx_query_sql(&q, ")");
-	}
-	snprintf(limit, sizeof(limit), "%d", size + 1);
-	ftx_query_sql(&q, " ORDER BY ft.created_at DESC, ft.id DESC LIMIT ");
-	ftx_query_param(&q, limit, "::int");
 	ftx_api_send_page(ctx, req, &q, size, COL_CREATED, COL_ID,
 	    transfer_item);
 out:

@@ -116,3 +116,21 @@ ftx_cursor_decode(const char *text, struct ftx_cursor *c)
 	memcpy(c->id, id, idlen + 1);
 	return 0;
 }
+
+void
+ftx_cursor_where(const struct ftx_cursor *c, const char *at_col,
+    const char *id_col, struct ftx_query *q)
+{
+	char usec[24];
+
+	snprintf(usec, sizeof(usec), "%" PRId64, c->usec);
+	ftx_query_sql(q, " AND (");
+	ftx_query_sql(q, at_col);
+	ftx_query_sql(q, ", ");
+	ftx_query_sql(q, id_col);
+	ftx_query_sql(q, ") < (to_timestamp(0) + ");
+	ftx_query_param(q, usec, "::bigint");
+	ftx_query_sql(q, " * interval '1 microsecond', ");
+	ftx_query_param(q, c->id, "::text");
+	ftx_query_sql(q, ")");
+}

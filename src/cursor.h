@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "query.h"
+
 #define FTX_CURSOR_ID_MAX	128
 #define FTX_CURSOR_LEN		256	/* buffer for an encoded cursor */
 
@@ -25,5 +27,10 @@ int ftx_cursor_encode(const struct ftx_cursor *c, char *buf, size_t len);
 /* Decodes text into *c.  0, or -1 for anything malformed (bad base64url,
  * wrong version, bad number, empty or over-long id, control bytes). */
 int ftx_cursor_decode(const char *text, struct ftx_cursor *c);
+
+/* Appends " AND (at_col, id_col) < (<c's time>, <c's id>)" to q: the rows
+ * after c in a newest-first list ordered by at_col DESC, id_col DESC. */
+void ftx_cursor_where(const struct ftx_cursor *c, const char *at_col,
+    const char *id_col, struct ftx_query *q);
 
 #endif /* FTX_CURSOR_H */

@@ -1,6 +1,7 @@
 /*
  * db.c - one PostgreSQL connection with failure detection and backoff.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,7 +13,18 @@
 #include "db.h"
 #include "log.h"
 
+#define STMT_CACHE	64	/* prepared statements kept per connection */
+
+/* A statement prepared on the current connection, found by its text. */
+struct stmt {
+	char		*sql;
+	unsigned	 hash;
+	int		 nparams;
+};
+
 struct ftx_db {
+	struct stmt	 stmts[STMT_CACHE];
+	int		 nstmts;
 	char		*conninfo;
 	char		*appname;
 	PGconn		*conn;
@@ -50,11 +62,33 @@ ftx_db_new(const char *conninfo, const char *appname)
 	return db;
 }
 
+/* Prepared statements die with their connection. */
+static void
+forget_statements(struct ftx_db *db)
+{
+	int i;
+
+	for (i = 0; i < db->nstmts; i++)
+		free(db->stmts[i].sql);
+	db->nstmts = 0;
+}
+
+static unsigned
+sql_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 void
 ftx_db_free(struct ftx_db *db)
 {
 	if (db == NULL)
 		return;
+	forget_statements(db);
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	free(db->conninfo);
@@ -73,6 +107,7 @@ ftx_db_set_backoff(struct ftx_db *db, int min_ms, int max_ms)
 void
 ftx_db_disconnect(struct ftx_db *db)
 {
+	forget_statements(db);
 	if (db->conn != NULL) {
 		PQfinish(db->conn);
 		db->conn = NULL;
@@ -122,6 +157,7 @@ first_line(const char *msg, char *buf, size_t len)
 static int
 connect_now(struct ftx_db *db)
 {
+	forget_statements(db);
 	const char *const keys[] = { "connect_timeout",
 	    "fallback_application_name", "dbname", NULL };
 	const char *const values[] = { "3", db->appname, db->conninfo, NULL };
@@ -177,6 +213,46 @@ ftx_db_conn(struct ftx_db *db)
 	return db->conn;
 }
 
+/*
+ * Runs sql as a statement prepared on this connection: PostgreSQL parses
+ * and plans a query text once per connection instead of once per request.
+ * Texts beyond the cache run unprepared, as do texts that fail to prepare
+ * (their error then comes from the execution itself).
+ */
+static PGresult *
+run(struct ftx_db *db, PGconn *conn, const char *sql, int n,
+    const char *const *params)
+{
+	unsigned h = sql_hash(sql);
+	char name[16];
+	PGresult *res;
+	int i;
+
+	for (i = 0; i < db->nstmts; i++)
+		if (db->stmts[i].hash == h && db->stmts[i].nparams == n &&
+		    strcmp(db->stmts[i].sql, sql) == 0)
+			goto prepared;
+	if (db->nstmts == STMT_CACHE)
+		return PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+	snprintf(name, sizeof(name), "ftx%d", db->nstmts);
+	res = PQprepare(conn, name, sql, n, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		PQclear(res);
+		return PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+	}
+	PQclear(res);
+	if ((db->stmts[i].sql = strdup(sql)) == NULL) {
+		/* Prepared but not remembered: run it once by name. */
+		return PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
+	}
+	db->stmts[i].hash = h;
+	db->stmts[i].nparams = n;
+	db->nstmts++;
+prepared:
+	snprintf(name, sizeof(name), "ftx%d", i);
+	return PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
+}
+
 PGresult *
 ftx_db_query(struct ftx_db *db, const char *sql, int n,
     const char *const *params)
@@ -187,7 +263,7 @@ ftx_db_query(struct ftx_db *db, const char *sql, int n,
 
 	if ((conn = ftx_db_conn(db)) == NULL)
 		return NULL;
-	res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+	res = run(db, conn, sql, n, params);
 	if (PQstatus(conn) != CONNECTION_OK) {
 		first_line(PQerrorMessage(conn), msg, sizeof(msg));
 		log_err("database connection lost: %s", msg);

@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#define FTX_QUERY_SQL_MAX	8192
-#define FTX_QUERY_MAX_PARAMS	32
+#define FTX_QUERY_SQL_MAX	32768
+#define FTX_QUERY_MAX_PARAMS	256
 
 struct ftx_query {
 	char		 sql[FTX_QUERY_SQL_MAX];

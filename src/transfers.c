@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "db.h"
+#include "filters.h"
 #include "query.h"
 #include "transfers.h"
 
@@ -80,5 +82,94 @@ ftx_transfers_scope(struct ftx_db *db, const char *tenant_id,
 	free(all);
 	ftx_query_sql(q, ") ft" FTX_TRANSFER_JOINS " WHERE ft.tenant_id = ");
 	ftx_query_param(q, tenant_id, "::text");
+	return 0;
+}
+
+/* One branch of a page: the ordered, limited rows of one index. */
+static void
+page_branch(const char *select_list, const char *account_col, int acc,
+    int exclude_all, int tenant, const struct ftx_filters *f, int ids_param,
+    const struct ftx_cursor *cursor, const char *limit,
+    struct ftx_query *q)
+{
+	ftx_query_sql(q, "(SELECT ");
+	ftx_query_sql(q, select_list);
+	ftx_query_sql(q, ", ft.created_at AS page_at, ft.id AS page_id "
+	    "FROM funding_transfers ft" FTX_TRANSFER_JOINS " WHERE ");
+	ftx_query_sql(q, account_col);
+	ftx_query_sql(q, " = ");
+	ftx_query_ref(q, acc, "::text");
+	if (exclude_all > 0) {
+		ftx_query_sql(q, " AND NOT (ft.source_balance_account_id = ANY(");
+		ftx_query_ref(q, exclude_all, "::text[]");
+		ftx_query_sql(q, "))");
+	}
+	ftx_query_sql(q, " AND ft.tenant_id = ");
+	ftx_query_ref(q, tenant, "::text");
+	ftx_filters_where(f, ids_param, q);
+	if (cursor != NULL)
+		ftx_cursor_where(cursor, "ft.created_at", "ft.id", q);
+	ftx_query_sql(q, " ORDER BY ft.created_at DESC, ft.id DESC LIMIT ");
+	ftx_query_sql(q, limit);
+	ftx_query_sql(q, ")");
+}
+
+int
+ftx_transfers_page(struct ftx_db *db, const char *tenant_id,
+    const char *supplier_id, const char *select_list,
+    const struct ftx_filters *f, int ids_param,
+    const struct ftx_cursor *cursor, int limit, struct ftx_query *q)
+{
+	char ids[MAX_SCOPE_ACCOUNTS][ACCOUNT_ID_MAX + 1], lim[16];
+	const char *list[MAX_SCOPE_ACCOUNTS];
+	char *all;
+	int n, i, acc, tenant, all_param;
+
+	/* The limit is a number the program wrote: no parameter needed. */
+	snprintf(lim, sizeof(lim), "%d", limit > 0 ? limit : 1);
+	if (supplier_id == NULL || *supplier_id == '\0') {
+		ftx_query_sql(q, "SELECT ");
+		ftx_query_sql(q, select_list);
+		ftx_query_sql(q, ", ft.created_at, ft.id");
+		ftx_transfers_scope(db, tenant_id, NULL, q);
+		ftx_filters_where(f, ids_param, q);
+		if (cursor != NULL)
+			ftx_cursor_where(cursor, "ft.created_at", "ft.id", q);
+		ftx_query_sql(q, " ORDER BY ft.created_at DESC, ft.id DESC "
+		    "LIMIT ");
+		ftx_query_sql(q, lim);
+		return 0;
+	}
+	if ((n = supplier_accounts(db, supplier_id, ids,
+	    MAX_SCOPE_ACCOUNTS)) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		list[i] = ids[i];
+	if ((all = ftx_query_text_array(list, (size_t)n)) == NULL)
+		return -1;
+	tenant = ftx_query_add(q, tenant_id);
+	all_param = ftx_query_add(q, all);
+	free(all);
+	ftx_query_sql(q, "SELECT * FROM (");
+	if (n == 0) {
+		ftx_query_sql(q, "SELECT ");
+		ftx_query_sql(q, select_list);
+		ftx_query_sql(q, ", ft.created_at AS page_at, ft.id AS page_id "
+		    "FROM funding_transfers ft" FTX_TRANSFER_JOINS " WHERE false");
+	}
+	for (i = 0; i < n; i++) {
+		acc = ftx_query_add(q, ids[i]);
+		if (i > 0)
+			ftx_query_sql(q, " UNION ALL ");
+		page_branch(select_list, "ft.source_balance_account_id", acc, 0,
+		    tenant, f, ids_param, cursor, lim, q);
+		ftx_query_sql(q, " UNION ALL ");
+		/* A transfer between two of the supplier's own accounts is
+		 * listed once, by its source branch. */
+		page_branch(select_list, "ft.target_balance_account_id", acc,
+		    all_param, tenant, f, ids_param, cursor, lim, q);
+	}
+	ftx_query_sql(q, ") page ORDER BY page_at DESC, page_id DESC LIMIT ");
+	ftx_query_sql(q, lim);
 	return 0;
 }

@@ -11,7 +11,9 @@
 #ifndef FTX_TRANSFERS_H
 #define FTX_TRANSFERS_H
 
+#include "cursor.h"
 #include "db.h"
+#include "filters.h"
 #include "query.h"
 
 /* Joins giving the aliases ft (the transfer), sba and tba (its source and
@@ -30,5 +32,20 @@
  */
 int ftx_transfers_scope(struct ftx_db *db, const char *tenant_id,
     const char *supplier_id, struct ftx_query *q);
+
+/*
+ * Builds a whole newest-first page query: "SELECT " select_list (on the
+ * aliases above) for the scope of tenant_id / supplier_id, restricted by f
+ * (ids_param as for ftx_filters_where) and to the rows after cursor (NULL:
+ * the first page), at most limit rows, ordered by created_at DESC, id DESC.
+ * For a supplier every branch is its own ordered, limited index scan,
+ * merged at the end, so any page costs a few index probes.  The rows
+ * carry two extra trailing columns (the ordering keys).  Returns 0, or -1
+ * when the database is unavailable.
+ */
+int ftx_transfers_page(struct ftx_db *db, const char *tenant_id,
+    const char *supplier_id, const char *select_list,
+    const struct ftx_filters *f, int ids_param,
+    const struct ftx_cursor *cursor, int limit, struct ftx_query *q);
 
 #endif /* FTX_TRANSFERS_H */

@@ -54,12 +54,13 @@ START_TEST(test_sql_overflow)
 	memset(chunk, 'x', sizeof(chunk) - 1);
 	chunk[sizeof(chunk) - 1] = '\0';
 	ftx_query_init(&q);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < (FTX_QUERY_SQL_MAX - 1) / 999; i++)
 		ftx_query_sql(&q, chunk);
 	ck_assert_int_eq(q.overflow, 0);
-	ck_assert_uint_eq(q.len, 8 * 999);
-	/* 8191 bytes of text fit with the NUL; 8192 do not. */
-	chunk[FTX_QUERY_SQL_MAX - 1 - 8 * 999] = '\0';
+	ck_assert_uint_eq(q.len, (FTX_QUERY_SQL_MAX - 1) / 999 * 999);
+	/* FTX_QUERY_SQL_MAX - 1 bytes of text fit with the NUL; one more
+	 * does not. */
+	chunk[(FTX_QUERY_SQL_MAX - 1) % 999] = '\0';
 	before = q.len;
 	ftx_query_sql(&q, chunk);
 	ck_assert_int_eq(q.overflow, 0);
@@ -115,8 +116,9 @@ START_TEST(test_param_limit)
 		ck_assert_int_eq(ftx_query_param(&q, buf, ","), i);
 	}
 	ck_assert_int_eq(q.overflow, 0);
-	ck_assert_str_eq(q.params[FTX_QUERY_MAX_PARAMS - 1], "v32");
-	ck_assert_int_eq(ftx_query_param(&q, "v33", ""), -1);
+	snprintf(buf, sizeof(buf), "v%d", FTX_QUERY_MAX_PARAMS);
+	ck_assert_str_eq(q.params[FTX_QUERY_MAX_PARAMS - 1], buf);
+	ck_assert_int_eq(ftx_query_param(&q, "one too many", ""), -1);
 	ck_assert_int_eq(q.overflow, 1);
 	ck_assert_int_eq(q.nparams, FTX_QUERY_MAX_PARAMS);
 	ftx_query_free(&q);
