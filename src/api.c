@@ -250,6 +250,33 @@ out:
 	return rc;
 }
 
+int
+ftx_api_check_suppliers_alone(struct ftx_api_ctx *ctx,
+    struct json_object *filters, const char *query, struct ftx_apierrs *errs)
+{
+	struct ftx_apierrs ignored;
+	struct ftx_filters f;
+	char *ids = NULL;
+	int rc = 0, parsed;
+
+	if (ctx->who.role != FTX_ROLE_OPERATOR ||
+	    ftx_apierrs_init(&ignored) == -1)
+		return 0;
+	ftx_filters_init(&f);
+	parsed = query != NULL ?
+	    ftx_filters_from_query(&f, query, FTX_FILTERS_ONLY_SUPPLIERS, NULL,
+	    NULL, &ignored) :
+	    ftx_filters_from_json(&f, filters, "filters.",
+	    FTX_FILTERS_ONLY_SUPPLIERS, &ignored);
+	if (parsed == 0)
+		rc = ftx_api_resolve_suppliers(ctx, query != NULL ? "" :
+		    "filters.", &f, &ids, errs);
+	free(ids);
+	ftx_filters_free(&f);
+	ftx_apierrs_free(&ignored);
+	return rc;
+}
+
 void
 ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_query *q, int size, int col_usec, int col_id,

@@ -53,6 +53,13 @@ int ftx_api_page_size(const char *text, int def, int max,
 int ftx_api_resolve_suppliers(struct ftx_api_ctx *ctx, const char *prefix,
     struct ftx_filters *f, char **ids_param, struct ftx_apierrs *errs);
 
+/* When parsing the filters failed, f is empty and its supplierIds were not
+ * checked: this reads them alone (from body, the "filters" object, or from
+ * query) and adds UNKNOWN_SUPPLIER for the unknown ones, so every problem
+ * is reported at once.  Operators only.  -1 when the database is down. */
+int ftx_api_check_suppliers_alone(struct ftx_api_ctx *ctx,
+    struct json_object *filters, const char *query, struct ftx_apierrs *errs);
+
 /* Renders one row of a page. */
 typedef struct json_object *(*ftx_api_item_fn)(struct ftx_api_ctx *ctx,
     const PGresult *res, int row);

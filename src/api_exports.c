@@ -275,10 +275,11 @@ export_request_parse(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	}
 	flags = ctx->who.role == FTX_ROLE_SUPPLIER ?
 	    FTX_FILTERS_IGNORE_SUPPLIERS : 0;
-	ftx_filters_from_json(&r->filters, filters, "filters.", flags, &errs);
 	parse_cc(r, cc, &errs);
-	if (ftx_api_resolve_suppliers(ctx, "filters.", &r->filters,
-	    &r->supplier_ids_param, &errs) == -1) {
+	if ((ftx_filters_from_json(&r->filters, filters, "filters.", flags,
+	    &errs) == 0 ? ftx_api_resolve_suppliers(ctx, "filters.",
+	    &r->filters, &r->supplier_ids_param, &errs) :
+	    ftx_api_check_suppliers_alone(ctx, filters, NULL, &errs)) == -1) {
 		ftx_api_send_unavailable(req);
 		goto out;
 	}

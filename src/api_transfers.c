@@ -90,21 +90,23 @@ ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	struct ftx_apierrs errs;
 	struct ftx_cursor cursor;
 	struct ftx_query q;
-	int size, ids_param = 0;
+	int size, parsed, ids_param = 0;
 
 	(void)params;
 	ftx_filters_init(&f);
 	ftx_query_init(&q);
 	if (ftx_apierrs_init(&errs) == -1)
 		return;
-	ftx_filters_from_query(&f, req->query,
+	parsed = ftx_filters_from_query(&f, req->query,
 	    ctx->who.role == FTX_ROLE_SUPPLIER ? FTX_FILTERS_IGNORE_SUPPLIERS :
 	    0, own, values, &errs);
 	size = ftx_api_page_size(values[0], SIZE_DEFAULT, SIZE_MAX_, &errs);
 	if (values[1] != NULL && ftx_cursor_decode(values[1], &cursor) == -1)
 		ftx_apierrs_add(&errs, FTX_E_INVALID_CURSOR, "cursor",
 		    "not a cursor returned by this list");
-	if (ftx_api_resolve_suppliers(ctx, "", &f, &supplier_ids, &errs) == -1) {
+	if ((parsed == 0 ? ftx_api_resolve_suppliers(ctx, "", &f,
+	    &supplier_ids, &errs) : ftx_api_check_suppliers_alone(ctx, NULL,
+	    req->query, &errs)) == -1) {
 		ftx_api_send_unavailable(req);
 		goto out;
 	}

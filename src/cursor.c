@@ -8,6 +8,11 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "utf8.h"
+
+/* The times PostgreSQL and ISO 8601 share: 0001-01-01 to 9999-12-31. */
+#define USEC_MIN	(-62135596800LL * 1000000)
+#define USEC_MAX	(253402300800LL * 1000000 - 1)
 
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -103,7 +108,8 @@ ftx_cursor_decode(const char *text, struct ftx_cursor *c)
 		return -1;
 	errno = 0;
 	usec = strtoll(p, &end, 10);
-	if (errno != 0 || end == p || *end != ':')
+	if (errno != 0 || end == p || *end != ':' || usec < USEC_MIN ||
+	    usec > USEC_MAX)
 		return -1;
 	id = end + 1;
 	idlen = strlen(id);
@@ -112,6 +118,8 @@ ftx_cursor_decode(const char *text, struct ftx_cursor *c)
 	for (i = 0; i < idlen; i++)
 		if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f)
 			return -1;
+	if (!ftx_utf8_valid(id, idlen))
+		return -1;
 	c->usec = usec;
 	memcpy(c->id, id, idlen + 1);
 	return 0;

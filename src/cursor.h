@@ -25,7 +25,8 @@ struct ftx_cursor {
 int ftx_cursor_encode(const struct ftx_cursor *c, char *buf, size_t len);
 
 /* Decodes text into *c.  0, or -1 for anything malformed (bad base64url,
- * wrong version, bad number, empty or over-long id, control bytes). */
+ * wrong version, a time outside years 1..9999, an empty, over-long or
+ * non-UTF-8 id, control bytes). */
 int ftx_cursor_decode(const char *text, struct ftx_cursor *c);
 
 /* Appends " AND (at_col, id_col) < (<c's time>, <c's id>)" to q: the rows

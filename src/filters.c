@@ -20,6 +20,7 @@
 #include "form.h"
 #include "isotime.h"
 #include "money.h"
+#include "utf8.h"
 #include "query.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -116,42 +117,6 @@ ftx_filters_free(struct ftx_filters *f)
 	ftx_filters_init(f);
 }
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
-static int
-utf8_valid(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, j, n;
-	uint32_t c, min;
-
-	while (i < len) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1, c &= 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2, c &= 0x0f, min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3, c &= 0x07, min = 0x10000;
-		} else
-			return 0;
-		if (len - i <= n)
-			return 0;
-		for (j = 1; j <= n; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (s[i + j] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
-
 /* Why len bytes at s are not an acceptable text value, or NULL. */
 static const char *
 text_problem(const char *s, size_t len)
@@ -162,7 +127,7 @@ text_problem(const char *s, size_t len)
 		return "must not contain a NUL character";
 	if (len > FTX_FILTERS_TEXT_MAX)
 		return "must be at most " XSTR(FTX_FILTERS_TEXT_MAX) " bytes";
-	if (!utf8_valid(s, len))
+	if (!ftx_utf8_valid(s, len))
 		return "must be valid UTF-8";
 	return NULL;
 }
@@ -175,7 +140,7 @@ field_or_null(const char *prefix, const char *s, size_t len, char *buf,
 	int n;
 
 	if (memchr(s, '\0', len) != NULL || len > FTX_FILTERS_TEXT_MAX ||
-	    !utf8_valid(s, len))
+	    !ftx_utf8_valid(s, len))
 		return NULL;
 	n = snprintf(buf, size, "%s%.*s", prefix, (int)len, s);
 	return n >= 0 && (size_t)n < size ? buf : NULL;
@@ -554,7 +519,10 @@ ftx_filters_from_json(struct ftx_filters *f, struct json_object *obj,
 		return -1;
 	}
 	json_object_object_foreach(obj, key, v) {
-		if ((k = lookup(key, strlen(key))) == -1) {
+		k = lookup(key, strlen(key));
+		if ((flags & FTX_FILTERS_ONLY_SUPPLIERS) && k != F_SUPPLIERS)
+			continue;
+		if (k == -1) {
 			ftx_apierrs_add(errs, FTX_E_UNKNOWN_FIELD,
 			    field_or_null(p.prefix, key, strlen(key), buf,
 			    sizeof(buf)), "unknown filter; known: " MSG_NAMES);
@@ -600,7 +568,7 @@ own_piece(struct parse *p, size_t i, const char *raw, size_t rawlen)
 		nomem(p);
 	else if (r == -1)
 		param_fail(p, name, "has a bad percent-encoding");
-	else if (memchr(val, '\0', vlen) != NULL || !utf8_valid(val, vlen))
+	else if (memchr(val, '\0', vlen) != NULL || !ftx_utf8_valid(val, vlen))
 		param_fail(p, name, "must be valid UTF-8 without NUL");
 	else {
 		p->own_values[i] = val;
@@ -673,6 +641,9 @@ query_piece(struct parse *p, const char *s, size_t len)
 			    sizeof(buf)), "has a bad percent-encoding");
 		goto out;
 	}
+	if ((p->flags & FTX_FILTERS_ONLY_SUPPLIERS) &&
+	    lookup(key, keylen) != F_SUPPLIERS)
+		goto out;
 	for (i = 0; p->own != NULL && p->own[i] != NULL; i++) {
 		if (strlen(p->own[i]) == keylen &&
 		    memcmp(p->own[i], key, keylen) == 0) {

@@ -50,6 +50,9 @@ struct ftx_filters {
 };
 
 /* Parse flags. */
+#define FTX_FILTERS_ONLY_SUPPLIERS	0x2	/* read supplierIds alone, skip
+						   every other key silently (to
+						   check them when others failed) */
 #define FTX_FILTERS_IGNORE_SUPPLIERS	0x1	/* SUPPLIER scope: supplierIds
 						   silently dropped, whatever it holds */
 

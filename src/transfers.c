@@ -11,10 +11,32 @@
 #include "query.h"
 #include "transfers.h"
 
+/* Up to this many balance accounts a supplier's scope is walked one index
+ * branch per account and direction; beyond, one plain join does it. */
 #define MAX_SCOPE_ACCOUNTS	8
 #define ACCOUNT_ID_MAX		128
+#define STR(x)			#x
+#define XSTR(x)			STR(x)
 
-/* The supplier's balance accounts: the count, or -1. */
+/* The scope by joins alone: correct for any number of accounts, but every
+ * page sorts the supplier's whole scope. */
+static void
+joined_scope(const char *tenant_id, const char *supplier_id,
+    struct ftx_query *q)
+{
+	int sup;
+
+	ftx_query_sql(q, " FROM funding_transfers ft" FTX_TRANSFER_JOINS
+	    " WHERE (sba.supplier_id = ");
+	sup = ftx_query_param(q, supplier_id, "::text");
+	ftx_query_sql(q, " OR tba.supplier_id = ");
+	ftx_query_ref(q, sup, "::text");
+	ftx_query_sql(q, ") AND ft.tenant_id = ");
+	ftx_query_param(q, tenant_id, "::text");
+}
+
+/* The supplier's balance accounts: the count, max + 1 when there are more
+ * than max (ids then holds the first max), or -1. */
 static int
 supplier_accounts(struct ftx_db *db, const char *supplier_id,
     char ids[][ACCOUNT_ID_MAX + 1], int max)
@@ -24,12 +46,17 @@ supplier_accounts(struct ftx_db *db, const char *supplier_id,
 	int i, n;
 
 	res = ftx_db_query(db, "SELECT id FROM balance_accounts "
-	    "WHERE supplier_id = $1 ORDER BY id", 1, p);
+	    "WHERE supplier_id = $1 ORDER BY id LIMIT " XSTR(MAX_SCOPE_ACCOUNTS)
+	    " + 1", 1, p);
 	if (res == NULL || !ftx_db_ok(res)) {
 		PQclear(res);
 		return -1;
 	}
-	n = PQntuples(res) < max ? PQntuples(res) : max;
+	n = PQntuples(res);
+	if (n > max) {
+		PQclear(res);
+		return max + 1;
+	}
 	for (i = 0; i < n; i++)
 		snprintf(ids[i], ACCOUNT_ID_MAX + 1, "%s", PQgetvalue(res, i, 0));
 	PQclear(res);
@@ -54,6 +81,10 @@ ftx_transfers_scope(struct ftx_db *db, const char *tenant_id,
 	if ((n = supplier_accounts(db, supplier_id, ids,
 	    MAX_SCOPE_ACCOUNTS)) == -1)
 		return -1;
+	if (n > MAX_SCOPE_ACCOUNTS) {
+		joined_scope(tenant_id, supplier_id, q);
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		list[i] = ids[i];
 	if ((all = ftx_query_text_array(list, (size_t)n)) == NULL)
@@ -127,11 +158,20 @@ ftx_transfers_page(struct ftx_db *db, const char *tenant_id,
 
 	/* The limit is a number the program wrote: no parameter needed. */
 	snprintf(lim, sizeof(lim), "%d", limit > 0 ? limit : 1);
-	if (supplier_id == NULL || *supplier_id == '\0') {
+	n = 0;
+	if (supplier_id != NULL && *supplier_id != '\0' &&
+	    (n = supplier_accounts(db, supplier_id, ids,
+	    MAX_SCOPE_ACCOUNTS)) == -1)
+		return -1;
+	if (supplier_id == NULL || *supplier_id == '\0' ||
+	    n > MAX_SCOPE_ACCOUNTS) {
 		ftx_query_sql(q, "SELECT ");
 		ftx_query_sql(q, select_list);
 		ftx_query_sql(q, ", ft.created_at, ft.id");
-		ftx_transfers_scope(db, tenant_id, NULL, q);
+		if (n > MAX_SCOPE_ACCOUNTS)
+			joined_scope(tenant_id, supplier_id, q);
+		else
+			ftx_transfers_scope(db, tenant_id, NULL, q);
 		ftx_filters_where(f, ids_param, q);
 		if (cursor != NULL)
 			ftx_cursor_where(cursor, "ft.created_at", "ft.id", q);
@@ -140,9 +180,6 @@ ftx_transfers_page(struct ftx_db *db, const char *tenant_id,
 		ftx_query_sql(q, lim);
 		return 0;
 	}
-	if ((n = supplier_accounts(db, supplier_id, ids,
-	    MAX_SCOPE_ACCOUNTS)) == -1)
-		return -1;
 	for (i = 0; i < n; i++)
 		list[i] = ids[i];
 	if ((all = ftx_query_text_array(list, (size_t)n)) == NULL)

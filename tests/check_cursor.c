@@ -14,6 +14,8 @@ static const struct {
 	{ 1767225600123456LL, "4b0c5e0e-7a7a-4c1e-9d5b-000000000001" },
 	{ -1, "ft_demo_42_000001" },
 	{ 253402300799999999LL, "x;y\"z%_\\" },
+	{ -62135596800000000LL, "0001-01-01" },
+	{ 1, "Caf\xc3\xa9" },
 	{ 1, "0123456789012345678901234567890123456789012345678901234567890123"
 	    "0123456789012345678901234567890123456789012345678901234567890123" },
 };
@@ -47,6 +49,10 @@ static const char *const bad[] = {
 	"djE6MTph+/",
 	"' OR 1=1 --",
 	"djE6MTph djE6MTph",
+	"djE6MDr__g",				/* id "\xff\xfe" */
+	"djE6OTIyMzM3MjAzNjg1NDc3NTgwNzp4",	/* INT64_MAX usec */
+	"djE6LTkyMjMzNzIwMzY4NTQ3NzU4MDg6eA",	/* INT64_MIN usec */
+	"djE6MjUzNDAyMzAwODAwMDAwMDAwOng",	/* year 10000 */
 };
 
 START_TEST(test_rejected)
