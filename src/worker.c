@@ -87,7 +87,8 @@ still_ours(void *arg)
 
 	if (ftx_pool_stopping())
 		return -1;
-	if (now - w->renewed >= w->cfg->claim_timeout / 3) {
+	/* Renewing once a second also notices a cancel within a second. */
+	if (now != w->renewed) {
 		if (ftx_queue_renew(w->ctl, w->job, w->cfg->claim_timeout) == 0) {
 			w->lost = 1;
 			return -1;
