@@ -4,7 +4,8 @@
  *
  * Only parameterised queries: callers pass SQL text with $1..$n and the
  * values separately (PQexecParams); user input is never spliced into SQL.
- * Every session runs with TimeZone UTC and DateStyle ISO.
+ * Every session runs with TimeZone UTC, DateStyle ISO and generic plans for
+ * the statements it prepares (once per connection, see ftx_db_query).
  */
 #ifndef FTX_DB_H
 #define FTX_DB_H
