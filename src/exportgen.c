@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <dirent.h>
+#include <poll.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -157,6 +160,36 @@ flush(struct gen *g)
 	return 0;
 }
 
+/* Removes ".<id>.csv.*.tmp" in dir: what a worker that died (kill -9, a
+ * lost host) left of this export.  Its claim has lapsed, since ours is
+ * granted; if it is only stalled, it writes on to an unlinked file and its
+ * fenced completion fails. */
+static void
+remove_stale(const char *dir, const char *id)
+{
+	char prefix[160], path[4096];
+	struct dirent *e;
+	size_t plen, nlen;
+	DIR *d;
+
+	snprintf(prefix, sizeof(prefix), ".%s.csv.", id);
+	plen = strlen(prefix);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		nlen = strlen(e->d_name);
+		if (nlen > plen + 4 && strncmp(e->d_name, prefix, plen) == 0 &&
+		    strcmp(e->d_name + nlen - 4, ".tmp") == 0 &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    e->d_name) < sizeof(path)) {
+			log_notice("export %s: removing %s left by an earlier "
+			    "attempt", id, path);
+			unlink(path);
+		}
+	}
+	closedir(d);
+}
+
 static int
 open_tmp(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
 {
@@ -174,8 +207,10 @@ open_tmp(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
 	if (mkdir(dir, 0750) == -1 && errno != EEXIST)
 		goto fail;
 	snprintf(out->path, sizeof(out->path), "%s/%s.csv", dir, g->job->id);
-	snprintf(g->tmp, sizeof(g->tmp), "%s/.%s.csv.%ld.tmp", dir, g->job->id,
-	    (long)getpid());
+	remove_stale(dir, g->job->id);
+	/* Named by the claim token: unique across workers and hosts. */
+	snprintf(g->tmp, sizeof(g->tmp), "%s/.%s.csv.%s.tmp", dir, g->job->id,
+	    g->job->token);
 	g->fd = open(g->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (g->fd == -1)
 		goto fail;
@@ -184,6 +219,18 @@ fail:
 	snprintf(err, errlen, "Could not create the export file in %s: %s",
 	    dir, strerror(errno));
 	return -1;
+}
+
+/* Waits up to a second for the server; 0, or -1 when the connection
+ * failed. */
+static int
+wait_readable(PGconn *conn)
+{
+	struct pollfd pfd = { PQsocket(conn), POLLIN, 0 };
+
+	if (poll(&pfd, 1, 1000) == -1 && errno != EINTR)
+		return -1;
+	return PQconsumeInput(conn) ? 0 : -1;
 }
 
 /* Streams the COPY rows into the file.  0, -1 (err set) or -2 (check). */
@@ -197,8 +244,19 @@ stream_rows(struct gen *g, PGconn *conn, ftx_exportgen_check_fn check,
 
 	if (ftx_csv_header(&g->buf, &opts) == -1)
 		goto oom;
-	while ((n = PQgetCopyData(conn, &line, 0)) > 0) {
-		if (n < 1 || line[n - 1] != '\n' ||
+	for (;;) {
+		if ((n = PQgetCopyData(conn, &line, 1)) == 0) {
+			/* No row yet (the server may sort for a while): keep
+			 * the claim alive and listen for a stop. */
+			if (check(check_arg) == -1)
+				return -2;
+			if (wait_readable(conn) == -1)
+				break;
+			continue;
+		}
+		if (n < 0)
+			break;
+		if (line[n - 1] != '\n' ||
 		    ftx_csv_copy_row(&g->buf, line, (size_t)n - 1, &opts) == -1) {
 			PQfreemem(line);
 			snprintf(err, errlen, "A transfer row could not be "
@@ -211,7 +269,7 @@ stream_rows(struct gen *g, PGconn *conn, ftx_exportgen_check_fn check,
 		if (g->buf.len >= FLUSH_AT && flush(g) == -1)
 			goto io;
 	}
-	if (n == -2) {
+	if (n != -1) {
 		snprintf(err, errlen, "The database connection failed during "
 		    "the export");
 		return -1;
@@ -228,31 +286,50 @@ oom:
 	return -1;
 }
 
-/* fsync, rename into place, fsync the directory. */
+/* Makes the data durable; the file keeps its temporary name. */
 static int
-publish(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
+sync_file(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
+{
+	int rc = fsync(g->fd) == -1 ? -1 : 0;
+
+	if (close(g->fd) == -1)
+		rc = -1;
+	g->fd = -1;
+	if (rc == -1) {
+		snprintf(err, errlen, "Could not write the export file: %s",
+		    strerror(errno));
+		return -1;
+	}
+	memcpy(out->tmp, g->tmp, sizeof(out->tmp));
+	g->tmp[0] = '\0';	/* the caller's now */
+	return 0;
+}
+
+int
+ftx_exportgen_publish(const struct ftx_export_file *file, char *err,
+    size_t errlen)
 {
 	char dir[4096];
 	int dfd;
 
-	if (fsync(g->fd) == -1 || close(g->fd) == -1) {
-		g->fd = -1;
-		goto fail;
+	if (rename(file->tmp, file->path) == -1) {
+		snprintf(err, errlen, "Could not write the export file: %s",
+		    strerror(errno));
+		return -1;
 	}
-	g->fd = -1;
-	if (rename(g->tmp, out->path) == -1)
-		goto fail;
-	g->tmp[0] = '\0';
-	snprintf(dir, sizeof(dir), "%s", out->path);
+	snprintf(dir, sizeof(dir), "%s", file->path);
 	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
 		fsync(dfd);
 		close(dfd);
 	}
 	return 0;
-fail:
-	snprintf(err, errlen, "Could not write the export file: %s",
-	    strerror(errno));
-	return -1;
+}
+
+void
+ftx_exportgen_discard(const struct ftx_export_file *file)
+{
+	if (file->tmp[0] != '\0')
+		unlink(file->tmp);
 }
 
 int
@@ -307,7 +384,7 @@ ftx_exportgen_run(struct ftx_db *data, const struct ftx_config *cfg,
 		PQclear(res);
 	}
 	if (sql_ok(data, "COMMIT", 0, NULL) == -1 ||
-	    publish(&g, out, err, errlen) == -1)
+	    sync_file(&g, out, err, errlen) == -1)
 		goto out;
 	out->rows = g.rows;
 	out->size = g.size;

@@ -2,9 +2,11 @@
  * exportgen.h - writing one export's CSV file from one consistent snapshot,
  * streamed from PostgreSQL (COPY) to disk in constant memory.
  *
- * The file is written under a temporary name, fsync'ed and renamed into
- * place (export_dir/<tenant>/<exportId>.csv), so no partial file is ever
- * visible; on any failure the temporary file is removed.
+ * The file is written under a temporary name and fsync'ed; the caller
+ * renames it into place (export_dir/<tenant>/<exportId>.csv) with
+ * ftx_exportgen_publish() once it holds the export row locked, so no
+ * partial file is ever visible and a worker that lost its claim never
+ * touches the published file.  On any failure the temporary file goes.
  */
 #ifndef FTX_EXPORTGEN_H
 #define FTX_EXPORTGEN_H
@@ -16,24 +18,36 @@
 #include "queue.h"
 
 struct ftx_export_file {
-	char		path[4096];
+	char		tmp[4096];	/* written and fsync'ed, not yet visible */
+	char		path[4096];	/* where it is published */
 	long long	rows;
 	long long	size;
 	char		sha256[65];
 };
 
-/* Called every few thousand rows; returns 0 to go on, -1 to abandon the
- * export (claim lost, or the daemon is stopping). */
+/* Called every few thousand rows and at least once a second while the
+ * query runs; returns 0 to go on, -1 to abandon the export (claim lost, or
+ * the daemon is stopping). */
 typedef int (*ftx_exportgen_check_fn)(void *arg);
 
 /*
  * Generates the file of job, reading through data (a connection of its
  * own: it holds the snapshot while ctl, used by check, renews the claim).
- * Returns 0 with *out filled; -1 on failure with a reason for people in
- * err[errlen]; -2 when check asked to abandon (nothing left on disk).
+ * Temporary files of the same export left by a worker that died are
+ * removed first.  Returns 0 with *out filled (the file at out->tmp); -1 on
+ * failure with a reason for people in err[errlen]; -2 when check asked to
+ * abandon.  Nothing is left on disk unless 0 is returned.
  */
 int ftx_exportgen_run(struct ftx_db *data, const struct ftx_config *cfg,
     const struct ftx_job *job, ftx_exportgen_check_fn check, void *check_arg,
     struct ftx_export_file *out, char *err, size_t errlen);
+
+/* Renames the file into place and syncs its directory.  0, or -1 with
+ * the reason in err[errlen]. */
+int ftx_exportgen_publish(const struct ftx_export_file *file, char *err,
+    size_t errlen);
+
+/* Removes the temporary file, if it is still there. */
+void ftx_exportgen_discard(const struct ftx_export_file *file);
 
 #endif /* FTX_EXPORTGEN_H */

@@ -61,13 +61,16 @@ int
 ftx_queue_claim(struct ftx_db *db, const char *worker, int claim_timeout,
     int max_attempts, struct ftx_job *job)
 {
-	/* Claims whose worker vanished after its last attempt end FAILED. */
+	/* Exports with no attempt left end FAILED: their worker vanished
+	 * during the last attempt, or max_attempts was lowered while they
+	 * waited for a retry (then the last error is the reason). */
 	static const char exhausted_sql[] = "UPDATE exports SET "
-	    "status = 'FAILED', failure_reason = 'Generation did not finish "
-	    "after ' || attempts || ' attempts (the export daemon stopped "
-	    "while working on it)', updated_at = now(), claim_token = NULL "
+	    "status = 'FAILED', failure_reason = coalesce(failure_reason, "
+	    "'Generation did not finish after ' || attempts || ' attempts "
+	    "(the export daemon stopped while working on it)'), "
+	    "updated_at = now(), claim_token = NULL, claimed_until = NULL "
 	    "WHERE status = 'PENDING' AND attempts >= $1::int "
-	    "AND claimed_until < now()";
+	    "AND (claimed_until IS NULL OR claimed_until < now())";
 	static const char claim_sql[] = "UPDATE exports e SET "
 	    "claim_token = $1, claimed_by = $2, "
 	    "claimed_until = now() + $3::int * interval '1 second', "

@@ -116,8 +116,9 @@ cc_list(const char *cc_json, const char **cc, int max)
 	return n;
 }
 
-/* Sends the e-mail with the export row locked, then marks it READY.
- * Returns 0, or -1 with err set (the attempt failed), or -2 (lost). */
+/* With the export row locked (the claim proven still ours), publishes the
+ * file, sends the e-mail and marks the export READY.  Returns 0, or -1
+ * with err set (the attempt failed), or -2 (lost: nothing touched). */
 static int
 announce(struct worker *w, const struct ftx_job *job,
     const struct ftx_export_file *file, char *err, size_t errlen)
@@ -143,6 +144,10 @@ announce(struct worker *w, const struct ftx_job *job,
 		snprintf(err, errlen, "The database is unavailable");
 		goto out;
 	}
+	if (ftx_exportgen_publish(file, err, errlen) == -1) {
+		ftx_queue_abort(w->ctl);
+		goto out;
+	}
 	mail.from = w->cfg->from;
 	mail.to = job->email;
 	mail.cc = cc;
@@ -155,11 +160,13 @@ announce(struct worker *w, const struct ftx_job *job,
 		snprintf(err, errlen, "The e-mail could not be sent: %s",
 		    subject == NULL || body == NULL ? "out of memory" : why);
 		ftx_queue_abort(w->ctl);
+		unlink_file(file->path);	/* still ours: row locked */
 		goto out;
 	}
 	if (ftx_queue_complete(w->ctl, job, file->path, file->rows,
 	    file->size, file->sha256, expires) == -1) {
 		snprintf(err, errlen, "The database is unavailable");
+		unlink_file(file->path);
 		goto out;
 	}
 	rc = 0;
@@ -187,8 +194,7 @@ process(struct worker *w, const struct ftx_job *job)
 	    err, sizeof(err));
 	if (rc == 0) {
 		rc = announce(w, job, &file, err, sizeof(err));
-		if (rc != 0)
-			unlink_file(file.path);
+		ftx_exportgen_discard(&file);	/* unless published */
 	}
 	if (rc == 0) {
 		log_info("export %s: READY (%lld rows, %lld bytes)", job->id,
