@@ -15,6 +15,7 @@
 #include "cursor.h"
 #include "form.h"
 #include "http.h"
+#include "jsonw.h"
 #include "log.h"
 #include "router.h"
 
@@ -282,7 +283,7 @@ ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_query *q, int size, int col_usec, int col_id,
     ftx_api_item_fn item)
 {
-	struct json_object *body, *data, *info;
+	struct ftx_jsonw *w = &ctx->page;
 	struct ftx_cursor cursor;
 	char next[FTX_CURSOR_LEN];
 	PGresult *res;
@@ -306,17 +307,8 @@ ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		return;
 	}
 	n = PQntuples(res);
-	more = n > size;
-	if (more)
+	if ((more = n > size))
 		n = size;
-	body = json_object_new_object();
-	data = json_object_new_array_ext(n);
-	for (i = 0; i < n; i++)
-		json_object_array_add(data, item(ctx, res, i));
-	info = json_object_new_object();
-	json_object_object_add(info, "pageSize", json_object_new_int(size));
-	json_object_object_add(info, "hasNextPage",
-	    json_object_new_boolean(more));
 	next[0] = '\0';
 	if (more) {
 		cursor.usec = strtoll(PQgetvalue(res, n - 1, col_usec), NULL,
@@ -326,11 +318,23 @@ ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		if (ftx_cursor_encode(&cursor, next, sizeof(next)) == -1)
 			next[0] = '\0';
 	}
-	json_object_object_add(info, "nextCursor", next[0] != '\0' ?
-	    json_object_new_string(next) : NULL);
-	json_object_object_add(body, "data", data);
-	json_object_object_add(body, "pageInfo", info);
-	ftx_http_send_json(req, 200, body, NULL);
-	json_object_put(body);
+	ftx_jsonw_reset(w);
+	ftx_jsonw_lit(w, "{\"data\":[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			ftx_jsonw_lit(w, ",");
+		item(ctx, res, i, w);
+	}
+	ftx_jsonw_lit(w, "],\"pageInfo\":{\"pageSize\":");
+	ftx_jsonw_int(w, size);
+	ftx_jsonw_lit(w, more ? ",\"hasNextPage\":true,\"nextCursor\":" :
+	    ",\"hasNextPage\":false,\"nextCursor\":");
+	ftx_jsonw_string(w, next[0] != '\0' ? next : NULL);
+	ftx_jsonw_lit(w, "}}");
 	PQclear(res);
+	if (w->oom)
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "out of memory", NULL);
+	else
+		ftx_http_send_json_text(req, 200, w->buf, w->len, NULL);
 }

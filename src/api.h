@@ -15,6 +15,7 @@
 #include "db.h"
 #include "filters.h"
 #include "http.h"
+#include "jsonw.h"
 #include "query.h"
 #include "router.h"
 #include "signurl.h"
@@ -26,6 +27,7 @@ struct ftx_api_ctx {
 	struct ftx_auth_cache		*auth;
 	struct ftx_signurl_keys		*keys;	/* NULL: no download links */
 	struct ftx_principal		 who;	/* the caller, once authenticated */
+	struct ftx_jsonw		 page;	/* list bodies, reused */
 };
 
 /* Answers one request: routes it (404, 405 + Allow), authenticates it when
@@ -60,9 +62,9 @@ int ftx_api_resolve_suppliers(struct ftx_api_ctx *ctx, const char *prefix,
 int ftx_api_check_suppliers_alone(struct ftx_api_ctx *ctx,
     struct json_object *filters, const char *query, struct ftx_apierrs *errs);
 
-/* Renders one row of a page. */
-typedef struct json_object *(*ftx_api_item_fn)(struct ftx_api_ctx *ctx,
-    const PGresult *res, int row);
+/* Writes one row of a page as a JSON object into w. */
+typedef void (*ftx_api_item_fn)(struct ftx_api_ctx *ctx, const PGresult *res,
+    int row, struct ftx_jsonw *w);
 
 /* Runs q (which selects size + 1 rows, newest first) and answers
  * {"data": [...], "pageInfo": {...}} with a cursor made of columns

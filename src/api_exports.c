@@ -569,10 +569,16 @@ status_condition(const char *status)
 	return NULL;
 }
 
-static struct json_object *
-export_item(struct ftx_api_ctx *ctx, const PGresult *res, int row)
+static void
+export_item(struct ftx_api_ctx *ctx, const PGresult *res, int row,
+    struct ftx_jsonw *w)
 {
-	return ftx_export_json(res, row, ctx->keys, ctx->cfg->base_url);
+	struct json_object *o = ftx_export_json(res, row, ctx->keys,
+	    ctx->cfg->base_url);
+
+	ftx_jsonw_lit(w, o != NULL ? json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null");
+	json_object_put(o);
 }
 
 void

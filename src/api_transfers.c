@@ -15,6 +15,7 @@
 #include "cursor.h"
 #include "filters.h"
 #include "isotime.h"
+#include "jsonw.h"
 #include "money.h"
 #include "transfers.h"
 
@@ -34,34 +35,23 @@ enum {
 	"ft.related_entity_id, " \
 	"CASE WHEN ft.status = 'FAILED' THEN ft.failure_reason END"
 
-static struct json_object *
-text_or_null(const PGresult *res, int row, int col)
+/* A column as a JSON string, or null. */
+static void
+put_text(struct ftx_jsonw *w, const char *key, const PGresult *res, int row,
+    int col)
 {
-	if (PQgetisnull(res, row, col))
-		return NULL;
-	return json_object_new_string(PQgetvalue(res, row, col));
+	ftx_jsonw_lit(w, key);
+	ftx_jsonw_string(w, PQgetisnull(res, row, col) ? NULL :
+	    PQgetvalue(res, row, col));
 }
 
-static struct json_object *
-transfer_item(struct ftx_api_ctx *ctx, const PGresult *res, int row)
+/* The 13 CSV columns of one transfer, written straight into the page:
+ * a list answers 50 rows (up to 500), so no object per field. */
+static void
+transfer_item(struct ftx_api_ctx *ctx, const PGresult *res, int row,
+    struct ftx_jsonw *w)
 {
-	static const struct {
-		const char *name;
-		int col;
-	} text_fields[] = {
-		{ "status", COL_STATUS }, { "currency", COL_CURRENCY },
-		{ "sourceBalanceAccountType", COL_SOURCE_TYPE },
-		{ "targetBalanceAccountType", COL_TARGET_TYPE },
-		{ "supplierExternalId", COL_SUPPLIER_EXT },
-		{ "supplierName", COL_SUPPLIER_NAME },
-		{ "reference", COL_REFERENCE },
-		{ "relatedEntityType", COL_RELATED_TYPE },
-		{ "relatedEntityId", COL_RELATED_ID },
-		{ "failureReason", COL_FAILURE },
-	};
-	struct json_object *o = json_object_new_object();
 	char when[FTX_ISOTIME_LEN], amount[FTX_MONEY_LEN];
-	size_t i;
 
 	(void)ctx;
 	ftx_isotime_format(strtoll(PQgetvalue(res, row, COL_CREATED), NULL,
@@ -70,13 +60,24 @@ transfer_item(struct ftx_api_ctx *ctx, const PGresult *res, int row)
 	    PQgetvalue(res, row, COL_CURRENCY), amount, sizeof(amount)) < 0)
 		snprintf(amount, sizeof(amount), "%s",
 		    PQgetvalue(res, row, COL_AMOUNT));
-	json_object_object_add(o, "transferId", text_or_null(res, row, COL_ID));
-	json_object_object_add(o, "createdAt", json_object_new_string(when));
-	json_object_object_add(o, "amount", json_object_new_string(amount));
-	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
-		json_object_object_add(o, text_fields[i].name,
-		    text_or_null(res, row, text_fields[i].col));
-	return o;
+	put_text(w, "{\"transferId\":", res, row, COL_ID);
+	ftx_jsonw_lit(w, ",\"createdAt\":");
+	ftx_jsonw_string(w, when);
+	put_text(w, ",\"status\":", res, row, COL_STATUS);
+	ftx_jsonw_lit(w, ",\"amount\":");
+	ftx_jsonw_string(w, amount);
+	put_text(w, ",\"currency\":", res, row, COL_CURRENCY);
+	put_text(w, ",\"sourceBalanceAccountType\":", res, row,
+	    COL_SOURCE_TYPE);
+	put_text(w, ",\"targetBalanceAccountType\":", res, row,
+	    COL_TARGET_TYPE);
+	put_text(w, ",\"supplierExternalId\":", res, row, COL_SUPPLIER_EXT);
+	put_text(w, ",\"supplierName\":", res, row, COL_SUPPLIER_NAME);
+	put_text(w, ",\"reference\":", res, row, COL_REFERENCE);
+	put_text(w, ",\"relatedEntityType\":", res, row, COL_RELATED_TYPE);
+	put_text(w, ",\"relatedEntityId\":", res, row, COL_RELATED_ID);
+	put_text(w, ",\"failureReason\":", res, row, COL_FAILURE);
+	ftx_jsonw_lit(w, "}");
 }
 
 void

@@ -83,6 +83,7 @@ app_child_fini(void *arg)
 	ftx_db_free(app->db);
 	app->db = NULL;
 	ftx_auth_cache_free(app->api.auth);
+	ftx_jsonw_free(&app->api.page);
 	ftx_signurl_free(app->api.keys);
 	ftx_config_free(&app->d.cfg);
 }

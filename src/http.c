@@ -138,22 +138,15 @@ ftx_http_read_body(struct ftx_http_req *req, size_t max)
 }
 
 int
-ftx_http_send_json(struct ftx_http_req *req, int status,
-    struct json_object *body, const char *extra_headers)
+ftx_http_send_json_text(struct ftx_http_req *req, int status,
+    const char *text, size_t len, const char *extra_headers)
 {
-	const char *text;
 	char head[1024];
-	size_t len;
 	int hlen, head_only;
 
 	if (req->status != 0)
 		return 0;
 	req->status = status;
-	text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (text == NULL)
-		text = "{}";
-	len = strlen(text);
 	head_only = strcmp(req->method, "HEAD") == 0;
 	/* libfcgi's own printf lacks %zu: format here, write once. */
 	hlen = snprintf(head, sizeof(head),
@@ -171,6 +164,20 @@ ftx_http_send_json(struct ftx_http_req *req, int status,
 	    FCGX_PutChar('\n', req->fcgx->out) < 0))
 		return -1;
 	return 0;
+}
+
+int
+ftx_http_send_json(struct ftx_http_req *req, int status,
+    struct json_object *body, const char *extra_headers)
+{
+	const char *text;
+
+	text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (text == NULL)
+		text = "{}";
+	return ftx_http_send_json_text(req, status, text, strlen(text),
+	    extra_headers);
 }
 
 int

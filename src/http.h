@@ -46,6 +46,10 @@ int ftx_http_read_body(struct ftx_http_req *req, size_t max);
 int ftx_http_send_json(struct ftx_http_req *req, int status,
     struct json_object *body, const char *extra_headers);
 
+/* Sends status with text[len], already JSON, as the body. */
+int ftx_http_send_json_text(struct ftx_http_req *req, int status,
+    const char *text, size_t len, const char *extra_headers);
+
 /* Sends the SPEC §7 error body for errs (which is emptied) with the status
  * of its first error.  extra_headers as above (e.g. "Allow: GET\r\n"). */
 int ftx_http_send_errors(struct ftx_http_req *req, struct ftx_apierrs *errs,
