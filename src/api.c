@@ -15,6 +15,7 @@
 #include "cursor.h"
 #include "form.h"
 #include "http.h"
+#include "isotime.h"
 #include "jsonw.h"
 #include "log.h"
 #include "router.h"
@@ -311,8 +312,12 @@ ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		n = size;
 	next[0] = '\0';
 	if (more) {
-		cursor.usec = strtoll(PQgetvalue(res, n - 1, col_usec), NULL,
-		    10);
+		/* The column is microseconds, or a timestamp as PostgreSQL
+		 * prints it. */
+		if (ftx_isotime_parse(PQgetvalue(res, n - 1, col_usec),
+		    FTX_ISOTIME_START, &cursor.usec) == -1)
+			cursor.usec = strtoll(PQgetvalue(res, n - 1, col_usec),
+			    NULL, 10);
 		snprintf(cursor.id, sizeof(cursor.id), "%s",
 		    PQgetvalue(res, n - 1, col_id));
 		if (ftx_cursor_encode(&cursor, next, sizeof(next)) == -1)

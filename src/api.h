@@ -68,7 +68,8 @@ typedef void (*ftx_api_item_fn)(struct ftx_api_ctx *ctx, const PGresult *res,
 
 /* Runs q (which selects size + 1 rows, newest first) and answers
  * {"data": [...], "pageInfo": {...}} with a cursor made of columns
- * col_usec and col_id of the last row shown. */
+ * col_usec (microseconds, or a timestamp as PostgreSQL prints it) and
+ * col_id of the last row shown. */
 void ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_query *q, int size, int col_usec, int col_id,
     ftx_api_item_fn item);

@@ -29,7 +29,7 @@ enum {
 };
 
 #define TRANSFER_COLUMNS \
-	"ft.id, (extract(epoch FROM ft.created_at) * 1000000)::bigint, " \
+	"ft.id, ft.created_at, " \
 	"ft.status, ft.amount::text, ft.currency, sba.type, tba.type, " \
 	"s.external_id, s.name, ft.reference, ft.related_entity_type, " \
 	"ft.related_entity_id, " \
@@ -54,8 +54,13 @@ transfer_item(struct ftx_api_ctx *ctx, const PGresult *res, int row,
 	char when[FTX_ISOTIME_LEN], amount[FTX_MONEY_LEN];
 
 	(void)ctx;
-	ftx_isotime_format(strtoll(PQgetvalue(res, row, COL_CREATED), NULL,
-	    10), when);
+	int64_t usec = 0;
+
+	/* PostgreSQL's own text (session TimeZone UTC) is cheaper for it to
+	 * produce than an epoch in numeric arithmetic. */
+	ftx_isotime_parse(PQgetvalue(res, row, COL_CREATED), FTX_ISOTIME_START,
+	    &usec);
+	ftx_isotime_format(usec, when);
 	if (ftx_money_format(PQgetvalue(res, row, COL_AMOUNT),
 	    PQgetvalue(res, row, COL_CURRENCY), amount, sizeof(amount)) < 0)
 		snprintf(amount, sizeof(amount), "%s",
