@@ -18,6 +18,7 @@
 #include "config.h"
 #include "db.h"
 #include "demodata.h"
+#include "exports.h"
 #include "log.h"
 #include "migrate.h"
 
@@ -31,7 +32,7 @@ static char progname[] = "ftx-admin";
 
 struct args {
 	const char *tenant, *email, *role, *supplier, *external_id, *name;
-	const char *user, *pos[2];
+	const char *user, *status, *pos[2];
 	long suppliers, transfers;
 	uint64_t seed;
 };
@@ -57,6 +58,7 @@ static const struct option longopts[] = {
 	{ "suppliers",	 required_argument, NULL, 'S' },
 	{ "transfers",	 required_argument, NULL, 'T' },
 	{ "seed",	 required_argument, NULL, 'D' },
+	{ "status",	 required_argument, NULL, 'k' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -176,6 +178,36 @@ run_demo_data(struct ftx_db *db, struct args *a, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+run_export_list(struct ftx_db *db, struct args *a, char *err, size_t errlen)
+{
+	return ftx_exports_list(db, a->tenant, a->user, a->status, stdout, err,
+	    errlen);
+}
+
+static int
+check_export_list(struct args *a, char *err, size_t errlen)
+{
+	static const char *const statuses[] = { "PENDING", "READY", "FAILED",
+	    "EXPIRED", NULL };
+	int i;
+
+	if (a->status == NULL)
+		return 0;
+	for (i = 0; statuses[i] != NULL; i++)
+		if (strcmp(a->status, statuses[i]) == 0)
+			return 0;
+	snprintf(err, errlen, "--status must be PENDING, READY, FAILED or "
+	    "EXPIRED");
+	return -1;
+}
+
+static int
+run_export_show(struct ftx_db *db, struct args *a, char *err, size_t errlen)
+{
+	return ftx_exports_show(db, a->pos[0], stdout, err, errlen);
+}
+
 static const struct command commands[] = {
 	{ "migrate", NULL, "", "", 0, NULL, run_migrate, "migrate" },
 	{ "tenant", "add", "", "", 2, NULL, run_tenant_add,
@@ -195,6 +227,10 @@ static const struct command commands[] = {
 	    "key revoke KEYID|KEY" },
 	{ "key", "list", "u", "", 0, NULL, run_key_list,
 	    "key list [--user USER_ID]" },
+	{ "export", "list", "tuk", "", 0, check_export_list, run_export_list,
+	    "export list [--tenant T] [--user USER_ID] [--status S]" },
+	{ "export", "show", "", "", 1, NULL, run_export_show,
+	    "export show EXPORT_ID" },
 	{ "demo-data", NULL, "tSTD", "tSTD", 0, NULL, run_demo_data,
 	    "demo-data --tenant T --suppliers N --transfers N --seed S" },
 };
@@ -242,6 +278,7 @@ set_option(struct args *a, int ch, const char *arg)
 	case 'x': a->external_id = arg; return 0;
 	case 'n': a->name = arg; return 0;
 	case 'u': a->user = arg; return 0;
+	case 'k': a->status = arg; return 0;
 	case 'D': return parse_num(arg, 0, UINT64_MAX, &a->seed);
 	case 'S':
 		if (parse_num(arg, 1, FTX_DEMO_SUPPLIERS_MAX, &v) == -1)

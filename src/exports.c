@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include "apierr.h"
+#include "db.h"
 #include "exports.h"
 #include "filters.h"
 #include "isotime.h"
@@ -138,4 +139,112 @@ ftx_export_json(const PGresult *res, int row,
 	json_object_object_add(o, "failureReason",
 	    text_or_null(res, row, FTX_EXPORT_COL_FAILURE));
 	return o;
+}
+
+/* The status as the API shows it, for a list filter. */
+static const char list_sql[] = "SELECT e.id, e.tenant_id, u.email, "
+    "CASE WHEN e.status = 'READY' AND e.expires_at <= now() "
+    "THEN 'EXPIRED' ELSE e.status END AS shown, "
+    "(extract(epoch FROM e.created_at) * 1000000)::bigint, "
+    "coalesce(e.row_count::text, '-'), e.attempts, "
+    "coalesce(e.failure_reason, '-') "
+    "FROM " FTX_EXPORT_FROM " "
+    "WHERE ($1::text IS NULL OR e.tenant_id = $1) "
+    "AND ($2::text IS NULL OR e.user_id = $2) "
+    "AND ($3::text IS NULL OR CASE WHEN e.status = 'READY' "
+    "AND e.expires_at <= now() THEN 'EXPIRED' ELSE e.status END = $3) "
+    "ORDER BY e.created_at DESC, e.id DESC LIMIT 1000";
+
+/* A value for a tab-separated line: tabs and line ends become spaces. */
+static void
+put_field(FILE *out, const char *v, const char *sep)
+{
+	for (; *v != '\0'; v++)
+		fputc(*v == '\t' || *v == '\n' || *v == '\r' ? ' ' : *v, out);
+	fputs(sep, out);
+}
+
+int
+ftx_exports_list(struct ftx_db *db, const char *tenant, const char *user,
+    const char *status, FILE *out, char *err, size_t errlen)
+{
+	const char *p[3] = { tenant, user, status };
+	char when[FTX_ISOTIME_LEN];
+	PGresult *res;
+	int i, n;
+
+	if ((res = ftx_db_query(db, list_sql, 3, p)) == NULL ||
+	    !ftx_db_ok(res)) {
+		snprintf(err, errlen, "cannot list exports");
+		PQclear(res);
+		return -1;
+	}
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		ftx_isotime_format(strtoll(PQgetvalue(res, i, 4), NULL, 10),
+		    when);
+		put_field(out, PQgetvalue(res, i, 0), "\t");
+		put_field(out, PQgetvalue(res, i, 1), "\t");
+		put_field(out, PQgetvalue(res, i, 2), "\t");
+		put_field(out, PQgetvalue(res, i, 3), "\t");
+		put_field(out, when, "\t");
+		put_field(out, PQgetvalue(res, i, 5), "\t");
+		put_field(out, PQgetvalue(res, i, 6), "\t");
+		put_field(out, PQgetvalue(res, i, 7), "\n");
+	}
+	PQclear(res);
+	return 0;
+}
+
+int
+ftx_exports_show(struct ftx_db *db, const char *id, FILE *out, char *err,
+    size_t errlen)
+{
+	static const char sql[] = "SELECT " FTX_EXPORT_COLUMNS ", "
+	    "e.tenant_id, e.file_path, e.attempts, e.claimed_by, "
+	    "(extract(epoch FROM e.claimed_until) * 1000000)::bigint, "
+	    "(extract(epoch FROM e.next_attempt_at) * 1000000)::bigint, "
+	    "e.failure_reason, "
+	    "(extract(epoch FROM e.mail_sent_at) * 1000000)::bigint "
+	    "FROM " FTX_EXPORT_FROM " WHERE e.id = $1";
+	static const struct {
+		const char *name;
+		char type;	/* 's' text, 'i' integer, 't' time */
+	} fields[] = {
+		{ "tenantId", 's' }, { "filePath", 's' }, { "attempts", 'i' },
+		{ "claimedBy", 's' }, { "claimedUntil", 't' },
+		{ "nextAttemptAt", 't' }, { "lastFailureReason", 's' },
+		{ "mailSentAt", 't' },
+	};
+	const char *p[1] = { id };
+	struct json_object *o, *internal;
+	PGresult *res;
+	int i, col;
+
+	if ((res = ftx_db_query(db, sql, 1, p)) == NULL || !ftx_db_ok(res)) {
+		snprintf(err, errlen, "cannot read the export");
+		PQclear(res);
+		return -1;
+	}
+	if (PQntuples(res) != 1) {
+		snprintf(err, errlen, "no such export: %.100s", id);
+		PQclear(res);
+		return -1;
+	}
+	o = ftx_export_json(res, 0, NULL, "");
+	internal = json_object_new_object();
+	for (i = 0; i < (int)(sizeof(fields) / sizeof(fields[0])); i++) {
+		col = FTX_EXPORT_NCOLS + i;
+		json_object_object_add(internal, fields[i].name,
+		    fields[i].type == 'i' ? int_or_null(res, 0, col) :
+		    fields[i].type == 't' ? time_or_null(res, 0, col) :
+		    text_or_null(res, 0, col));
+	}
+	json_object_object_add(o, "internal", internal);
+	fprintf(out, "%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	PQclear(res);
+	return 0;
 }

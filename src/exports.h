@@ -5,8 +5,12 @@
 #ifndef FTX_EXPORTS_H
 #define FTX_EXPORTS_H
 
+#include <stdio.h>
+
 #include <libpq-fe.h>
 #include <json-c/json.h>
+
+#include "db.h"
 
 #include "signurl.h"
 
@@ -47,5 +51,22 @@ enum {
  */
 struct json_object *ftx_export_json(const PGresult *res, int row,
     const struct ftx_signurl_keys *keys, const char *base_url);
+
+/*
+ * For support staff (ftx-admin): writes one tab-separated line per export,
+ * newest first, at most 1000 — id, tenant, requester e-mail, status as the
+ * API shows it, created (YYYY-MM-DDTHH:MM:SSZ), rows or "-", attempts, the
+ * last failure reason or "-" — optionally only those of tenant, user and
+ * status (each NULL for any).  0, or -1 with a message in err[errlen].
+ */
+int ftx_exports_list(struct ftx_db *db, const char *tenant, const char *user,
+    const char *status, FILE *out, char *err, size_t errlen);
+
+/* Writes the export object of id, as the API shows it to its owner, plus
+ * an "internal" object (tenant, file path, attempts, claim, last failure
+ * reason, mail time), pretty-printed.  0, or -1 with err set (unknown
+ * export included). */
+int ftx_exports_show(struct ftx_db *db, const char *id, FILE *out, char *err,
+    size_t errlen);
 
 #endif /* FTX_EXPORTS_H */
