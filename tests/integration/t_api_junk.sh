@@ -352,7 +352,7 @@ is "same children: none crashed or was replaced" "$(pgrep -P "$master" | sort)" 
 is "no child killed by a signal" "$(grep -c 'killed by signal' "$FTX_STACK_DIR/log/ftx-fcgi.log")" 0
 is "no sanitizer report" "$(grep -Ec 'AddressSanitizer|LeakSanitizer|runtime error:' "$FTX_STACK_DIR"/log/*.log | awk -F: '{s += $NF} END {print s + 0}')" 0
 is "no request answered 5xx" "$(grep -Ec 'request [0-9a-f]+ [A-Z]* *[^ ]* 5[0-9][0-9] ' "$FTX_STACK_DIR/log/ftx-fcgi.log")" 0
-is "no 5xx in the access log" "$(awk '$9 ~ /^5/' "$FTX_STACK_DIR/log/lighttpd-access.log" | wc -l)" 0
+is "no 5xx in the access log" "$(cat "$FTX_STACK_DIR"/log/*-access.log | awk '$9 ~ /^5/' | wc -l)" 0
 is "data untouched" "$(snapshot)" "$before"
 is "every table still there" "$(psql_q "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('tenants','suppliers','balance_accounts','funding_transfers','users','api_keys','exports','idempotency_keys')")" 8
 is "still serving the right data" "$(curl -s "${AOP[@]}" "$T?size=500" | $PY -c 'import json, sys; print(len(json.load(sys.stdin)["data"]))')" \
