@@ -444,3 +444,40 @@ trap _ftx_cleanup EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- HTTP helpers
+# req METHOD URL [curl args...]: one request; sets CODE (the status), BODY
+# and HDRS (the response headers, CR removed).  HEAD is sent as --head.
+req() {
+	_ftx_m=$1 _ftx_u=$2
+	shift 2
+	if [ "$_ftx_m" = HEAD ]; then set -- --head "$@"; else set -- -X "$_ftx_m" "$@"; fi
+	CODE=$(curl -s -o "$FTX_STACK_DIR/req.out" -D "$FTX_STACK_DIR/req.hdr" \
+	    -w '%{http_code}' --max-time 20 "$@" "$_ftx_u")
+	BODY=$(cat "$FTX_STACK_DIR/req.out")
+	HDRS=$(tr -d '\r' <"$FTX_STACK_DIR/req.hdr")
+}
+
+# jv EXPR: EXPR (python, d = the parsed BODY) printed: as it is when a
+# string, else as compact JSON with sorted keys.
+jv() {
+	printf '%s' "$BODY" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+v = eval(sys.argv[1])
+print(v if isinstance(v, str) else json.dumps(v, sort_keys=True, separators=(",", ":")))' "$1" 2>&1
+}
+
+# errs: the "CODE:field" pairs of an error BODY, in order.
+errs() {
+	jv '" ".join("%s:%s" % (e["code"], e["field"]) for e in d["errors"])'
+}
+
+# stop_exportd: stops the current stack's ftx-exportd (tests that need
+# exports to stay PENDING).
+stop_exportd() {
+	_ftx_p=$(cat "$FTX_STACK_DIR/pid/ftx-exportd.pid" 2>/dev/null)
+	[ -n "$_ftx_p" ] || return 0
+	kill -TERM "$_ftx_p" 2>/dev/null
+	wait_for 10 sh -c "! kill -0 $_ftx_p" || bail "ftx-exportd $_ftx_p did not stop"
+}

@@ -12,25 +12,6 @@ stack_up FTX_FCGI_CHILDREN=4
 T=$FTX_URL/v1/payments/funding-transfers
 E=$T/export
 
-# req METHOD URL [curl args...]: sets CODE, BODY and HDRS.
-req() {
-	_m=$1 _u=$2
-	shift 2
-	CODE=$(curl -s -o "$FTX_STACK_DIR/req.out" -D "$FTX_STACK_DIR/req.hdr" \
-	    -w '%{http_code}' --max-time 20 -X "$_m" "$@" "$_u")
-	BODY=$(cat "$FTX_STACK_DIR/req.out")
-	HDRS=$(tr -d '\r' <"$FTX_STACK_DIR/req.hdr")
-}
-jv() {
-	printf '%s' "$BODY" | $PY -c '
-import json, sys
-d = json.load(sys.stdin)
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True, separators=(",", ":")))' "$1" 2>&1
-}
-errs() {
-	jv '" ".join("%s:%s" % (e["code"], e["field"]) for e in d["errors"])'
-}
 # codes N CLIENT KEY: the statuses of N GET /export by that key, sorted
 # and counted ("200x8"): N above the pool size reaches every child.
 codes() {

@@ -10,39 +10,11 @@
 
 PY=/usr/bin/python3
 stack_up FTX_FCGI_CHILDREN=4
-# The export daemon is not under test here: stopped, so that exports stay
-# PENDING unless a test moves them with SQL.
-stop_exportd() {
-	_p=$(cat "$FTX_STACK_DIR/pid/ftx-exportd.pid" 2>/dev/null)
-	[ -n "$_p" ] || return 0
-	kill -TERM "$_p" 2>/dev/null
-	wait_for 10 sh -c "! kill -0 $_p" || bail "ftx-exportd $_p did not stop"
-}
 stop_exportd
 E=$FTX_URL/v1/payments/funding-transfers/export
 EPATH=/v1/payments/funding-transfers/export
 JSON=(-H 'Content-Type: application/json')
 
-# req METHOD URL [curl args...]: sets CODE, BODY and HDRS.
-req() {
-	_m=$1 _u=$2
-	shift 2
-	CODE=$(curl -s -o "$FTX_STACK_DIR/req.out" -D "$FTX_STACK_DIR/req.hdr" \
-	    -w '%{http_code}' --max-time 20 -X "$_m" "$@" "$_u")
-	BODY=$(cat "$FTX_STACK_DIR/req.out")
-	HDRS=$(tr -d '\r' <"$FTX_STACK_DIR/req.hdr")
-}
-# jv EXPR: EXPR (python, d = the parsed BODY) printed; JSON unless a string.
-jv() {
-	printf '%s' "$BODY" | $PY -c '
-import json, sys
-d = json.load(sys.stdin)
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True, separators=(",", ":")))' "$1" 2>&1
-}
-errs() {
-	jv '" ".join("%s:%s" % (e["code"], e["field"]) for e in d["errors"])'
-}
 # post AUTH-ARRAY-NAME BODY [curl args]: POST with a JSON body.
 post() {
 	_a="$1[@]"

@@ -10,14 +10,6 @@
 
 PY=/usr/bin/python3
 stack_up FTX_FCGI_CHILDREN=3
-# The export daemon is not under test here: stopped, so that exports stay
-# PENDING unless a test moves them with SQL.
-stop_exportd() {
-	_p=$(cat "$FTX_STACK_DIR/pid/ftx-exportd.pid" 2>/dev/null)
-	[ -n "$_p" ] || return 0
-	kill -TERM "$_p" 2>/dev/null
-	wait_for 10 sh -c "! kill -0 $_p" || bail "ftx-exportd $_p did not stop"
-}
 stop_exportd
 T=$FTX_URL/v1/payments/funding-transfers
 E=$T/export

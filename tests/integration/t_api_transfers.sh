@@ -12,27 +12,6 @@ PY=/usr/bin/python3
 stack_up FTX_FCGI_CHILDREN=3
 T=$FTX_URL/v1/payments/funding-transfers
 
-# req METHOD URL [curl args...]: sets CODE, BODY and HDRS.
-req() {
-	_m=$1 _u=$2
-	shift 2
-	CODE=$(curl -s -o "$FTX_STACK_DIR/req.out" -D "$FTX_STACK_DIR/req.hdr" \
-	    -w '%{http_code}' --max-time 20 -X "$_m" "$@" "$_u")
-	BODY=$(cat "$FTX_STACK_DIR/req.out")
-	HDRS=$(tr -d '\r' <"$FTX_STACK_DIR/req.hdr")
-}
-# jv EXPR: EXPR (python, d = the parsed BODY) printed; JSON unless a string.
-jv() {
-	printf '%s' "$BODY" | $PY -c '
-import json, sys
-d = json.load(sys.stdin)
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True, separators=(",", ":")))' "$1" 2>&1
-}
-# The errors of BODY as "CODE:field CODE:field ...".
-errs() {
-	jv '" ".join("%s:%s" % (e["code"], e["field"]) for e in d["errors"])'
-}
 
 # same DESC GOT EXPECTED: like "is", for lists: a failure shows a diff.
 same() {
