@@ -247,7 +247,15 @@ bad_ct "415 comes before the JSON is read" '{' text/plain
 req POST "$E" "${A1[@]}" -d '{}' -H 'Content-Type:'
 is "no content type with a body: 415" "$CODE $(errs)" '415 UNSUPPORTED_MEDIA_TYPE:None'
 req POST "$E" "${A1[@]}"
-is "POST without Content-Length: the web server's 411" "$CODE" 411
+# lighttpd refuses a POST without Content-Length itself (411); Apache passes
+# it on as an empty body, which is an export without filters.
+if [ "${FTX_WEB_SERVER:-lighttpd}" = apache ]; then
+	is "POST without Content-Length: an empty body (Apache)" "$CODE" 201
+	# Not a case this block is about: cancel it so the counts below hold.
+	psql_q "DELETE FROM exports WHERE user_id = '$OP1_ID' AND status = 'PENDING'" >/dev/null
+else
+	is "POST without Content-Length: the web server's 411" "$CODE" 411
+fi
 $PY -c 'import sys; sys.stdout.write("{}" + " " * (65537 - 2))' >"$FTX_STACK_DIR/big"
 req POST "$E" "${A1[@]}" "${JSON[@]}" --data-binary @"$FTX_STACK_DIR/big"
 is "64 KiB + 1: 413" "$CODE $(errs)" '413 PAYLOAD_TOO_LARGE:None'
