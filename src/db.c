@@ -1,6 +1,7 @@
 /*
  * db.c - one PostgreSQL connection with failure detection and backoff.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,11 +202,37 @@ fail:
 	return -1;
 }
 
+/*
+ * An idle connection has nothing to read: if its socket is readable, the
+ * server closed it (a restart sends a FATAL first) or sent notifications.
+ * Reading it now tells which, so a dead connection is replaced before a
+ * query is lost on it.  Notifications stay queued for PQnotifies().
+ */
+static int
+idle_connection_alive(PGconn *conn)
+{
+	struct pollfd pfd;
+
+	if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+		return 1;
+	pfd.fd = PQsocket(conn);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) <= 0)
+		return 1;
+	return PQconsumeInput(conn) && PQstatus(conn) == CONNECTION_OK;
+}
+
 PGconn *
 ftx_db_conn(struct ftx_db *db)
 {
-	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK &&
+	    idle_connection_alive(db->conn))
 		return db->conn;
+	if (db->conn != NULL && !db->was_down) {
+		log_err("database connection lost");
+		db->was_down = 1;
+	}
 	if (db->conn != NULL) {
 		/* Broke since the last query: reconnect at once, once. */
 		PQfinish(db->conn);

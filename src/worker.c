@@ -70,6 +70,13 @@ wait_for_work(struct worker *w)
 		sleep(1);	/* database down: retry soon */
 		return;
 	}
+	/* Notifications already read (ftx_db_conn may have) mean work. */
+	if ((n = PQnotifies(w->listening)) != NULL) {
+		do
+			PQfreemem(n);
+		while ((n = PQnotifies(w->listening)) != NULL);
+		return;
+	}
 	pfd.fd = PQsocket(w->listening);
 	pfd.events = POLLIN;
 	if (poll(&pfd, 1, w->cfg->poll_interval * 1000) > 0)

@@ -8,7 +8,8 @@
 stack_up FTX_FCGI_CHILDREN=3
 FCGI=$FTX_BUILDDIR/src/ftx-fcgi
 master=$(fcgi_master_pid)
-children() { pgrep -P "$master" | sort; }
+# The live children (a zombie not reaped yet is on its way out).
+children() { ps --ppid "$master" -o pid=,stat= | awk '$2 !~ /^Z/ { print $1 }' | sort; }
 nchildren() { children | wc -l; }
 
 is "health through the web server" "$(http_code GET "$FTX_URL/v1/health")" 200
@@ -60,6 +61,8 @@ like "recycled children are new processes" "$(comm -13 <(echo "$before") <(child
 is "health after recycling" "$(http_code GET "$FTX_URL/v1/health")" 200
 
 # A broken configuration on reload is refused; the pool keeps serving.
+# (First let the recycling above settle: the same three children twice.)
+wait_for 10 bash -c "a=\$(ps --ppid $master -o pid= | sort); sleep 0.5; [ \"\$a\" = \"\$(ps --ppid $master -o pid= | sort)\" ] && [ \$(echo \"\$a\" | wc -l) -eq 3 ]"
 before=$(children)
 printf '[fcgi]\nchildren = lots\n' >> "$FTX_CONFIG"
 kill -HUP "$master"
