@@ -481,3 +481,22 @@ stop_exportd() {
 	kill -TERM "$_ftx_p" 2>/dev/null
 	wait_for 10 sh -c "! kill -0 $_ftx_p" || bail "ftx-exportd $_ftx_p did not stop"
 }
+
+# walk_pages URL FIELD CLIENT KEY SIZE QUERY: FIELD of every item of every
+# page of a list, one a line (see walk_pages.py); a message on failure.
+walk_pages() {
+	/usr/bin/python3 "$FTX_SRCDIR/tests/integration/walk_pages.py" "$@" 2>&1
+}
+
+# same DESC GOT EXPECTED: like "is", for lists: a failure shows a diff.
+same() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1"
+	diag "expected $(echo "$3" | grep -c .) lines, got $(echo "$2" | grep -c .);" \
+	    "got starts: $(echo "$2" | head -3)" \
+	    "diff expected got: $(printf '%s\n' "$3" > "$FTX_STACK_DIR/same.exp"; printf '%s\n' "$2" | diff "$FTX_STACK_DIR/same.exp" - | head -8)"
+	return 1
+}

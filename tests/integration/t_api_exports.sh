@@ -22,52 +22,9 @@ post() {
 	shift 2
 	req POST "$E" "${!_a}" "${JSON[@]}" --data-binary "$_b" "$@"
 }
-# same DESC GOT EXPECTED: like "is", for lists.
-same() {
-	if [ "$2" = "$3" ]; then
-		pass "$1"
-		return 0
-	fi
-	fail "$1"
-	diag "expected $(echo "$3" | grep -c .) lines, got $(echo "$2" | grep -c .);" \
-	    "got starts: $(echo "$2" | head -3)" \
-	    "diff expected got: $(diff <(echo "$3") <(echo "$2") | head -8)"
-	return 1
-}
-cat >"$FTX_STACK_DIR/walk.py" <<'EOF'
-import json, sys, urllib.error, urllib.parse, urllib.request
-url, client, key, size, query = sys.argv[1:6]
-size = int(size)
-ids, cursor, pages = [], None, 0
-while True:
-    q = query + ("&" if query else "") + "size=%d" % size
-    if cursor is not None:
-        q += "&cursor=" + urllib.parse.quote(cursor)
-    r = urllib.request.Request(url + "?" + q,
-        headers={"dj-client": client, "dj-api-key": key})
-    try:
-        d = json.load(urllib.request.urlopen(r, timeout=20))
-    except urllib.error.HTTPError as e:
-        sys.exit("HTTP %d %s" % (e.code, e.read().decode()))
-    pages += 1
-    pi = d["pageInfo"]
-    if pi["pageSize"] != size or len(d["data"]) > size:
-        sys.exit("bad page size %r" % pi)
-    if pi["hasNextPage"] != (pi["nextCursor"] is not None):
-        sys.exit("hasNextPage and nextCursor disagree: %r" % pi)
-    if pi["hasNextPage"] and len(d["data"]) != size:
-        sys.exit("a short page before the last: %r" % pi)
-    ids += [x["exportId"] for x in d["data"]]
-    if not pi["hasNextPage"]:
-        break
-    cursor = pi["nextCursor"]
-    if pages > 1000:
-        sys.exit("endless walk")
-print("\n".join(ids))
-EOF
 # walk CLIENT KEY SIZE QUERY: every exportId of the caller's list.
 walk() {
-	$PY "$FTX_STACK_DIR/walk.py" "$E" "$@" 2>&1
+	walk_pages "$E" exportId "$@"
 }
 nexports() {
 	psql_q "SELECT count(*) FROM exports WHERE user_id = '$1'"
