@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "apikey.h"
 #include "auth.h"
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 
@@ -29,15 +29,6 @@ static const char key_sql[] =
     "FROM api_keys k JOIN users u ON u.id = k.user_id "
     "WHERE k.key_id = $1 AND k.revoked_at IS NULL "
     "AND u.disabled_at IS NULL";
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct ftx_auth_cache *
 ftx_auth_cache_new(void)
@@ -63,7 +54,7 @@ ftx_role_name(enum ftx_role role)
 static struct cache_entry *
 cache_find(struct ftx_auth_cache *cache, const char *key_id)
 {
-	int64_t now = now_ms();
+	int64_t now = ftx_clock_ms();
 	int i;
 
 	for (i = 0; i < FTX_AUTH_CACHE_SIZE; i++) {
@@ -115,7 +106,7 @@ fetch_key(struct ftx_db *db, const char *key_id, struct cache_entry *e)
 		    FTX_ROLE_SUPPLIER : FTX_ROLE_OPERATOR;
 		copy_field(e->who.supplier_id, sizeof(e->who.supplier_id),
 		    res, 5);
-		e->fetched_ms = now_ms();
+		e->fetched_ms = ftx_clock_ms();
 		rc = 1;
 	}
 	PQclear(res);

@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <stdint.h>
 
 #include <libpq-fe.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 
@@ -35,15 +35,6 @@ struct ftx_db {
 	int64_t		 retry_at_ms;	/* no connect attempt before this time */
 	int		 was_down;	/* log the recovery once */
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct ftx_db *
 ftx_db_new(const char *conninfo, const char *appname)
@@ -136,7 +127,7 @@ schedule_retry(struct ftx_db *db)
 		db->backoff_ms = db->backoff_min_ms;
 	else if ((db->backoff_ms *= 2) > db->backoff_max_ms)
 		db->backoff_ms = db->backoff_max_ms;
-	db->retry_at_ms = now_ms() + db->backoff_ms;
+	db->retry_at_ms = ftx_clock_ms() + db->backoff_ms;
 }
 
 static void
@@ -237,7 +228,7 @@ ftx_db_conn(struct ftx_db *db)
 		/* Broke since the last query: reconnect at once, once. */
 		PQfinish(db->conn);
 		db->conn = NULL;
-	} else if (db->retry_at_ms != 0 && now_ms() < db->retry_at_ms)
+	} else if (db->retry_at_ms != 0 && ftx_clock_ms() < db->retry_at_ms)
 		return NULL;
 	if (connect_now(db) == -1)
 		return NULL;

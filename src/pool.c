@@ -28,6 +28,7 @@
 
 #include <fcgiapp.h>
 
+#include "clock.h"
 #include "daemon.h"
 #include "log.h"
 #include "pool.h"
@@ -49,15 +50,6 @@ struct child {
 static volatile sig_atomic_t got_chld, got_hup, got_term;
 static volatile sig_atomic_t child_stop;
 static pid_t child_master;	/* in a child: the master's pid */
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- the listening socket ---- */
 
@@ -306,7 +298,7 @@ spawn(struct pool *p, struct child *c)
 		    p->hooks);
 	c->pid = pid;
 	c->gen = p->gen;
-	c->started_ms = now_ms();
+	c->started_ms = ftx_clock_ms();
 	c->stopping = 0;
 	log_debug("started child %ld", (long)pid);
 	return 0;
@@ -345,8 +337,8 @@ reap(struct pool *p)
 			else
 				log_warning("child %ld exited with status %d",
 				    (long)pid, WEXITSTATUS(status));
-			if (now_ms() - c->started_ms < CRASH_WINDOW_MS)
-				p->next_spawn_ms = now_ms() + RESPAWN_DELAY_MS;
+			if (ftx_clock_ms() - c->started_ms < CRASH_WINDOW_MS)
+				p->next_spawn_ms = ftx_clock_ms() + RESPAWN_DELAY_MS;
 		}
 		c->pid = 0;
 	}
@@ -370,12 +362,12 @@ maintain(struct pool *p)
 		} else
 			current++;
 	}
-	if (now_ms() < p->next_spawn_ms)
+	if (ftx_clock_ms() < p->next_spawn_ms)
 		return;
 	for (i = 0; i < MAX_SLOTS && current < p->set.children; i++)
 		if (p->slots[i].pid == 0) {
 			if (spawn(p, &p->slots[i]) == -1) {
-				p->next_spawn_ms = now_ms() + RESPAWN_DELAY_MS;
+				p->next_spawn_ms = ftx_clock_ms() + RESPAWN_DELAY_MS;
 				return;
 			}
 			current++;
@@ -420,10 +412,10 @@ wait_signal(int64_t ms, const sigset_t *open)
 static void
 stop_children(struct pool *p, const sigset_t *open)
 {
-	int64_t deadline = now_ms() + STOP_TIMEOUT_S * 1000;
+	int64_t deadline = ftx_clock_ms() + STOP_TIMEOUT_S * 1000;
 
 	signal_all(p, SIGTERM);
-	while (live_children(p) > 0 && now_ms() < deadline) {
+	while (live_children(p) > 0 && ftx_clock_ms() < deadline) {
 		wait_signal(200, open);
 		reap(p);
 	}
@@ -476,8 +468,8 @@ ftx_pool_run(int listen_fd, const struct ftx_pool_settings *settings,
 	ftx_daemon_ready();
 
 	while (!got_term) {
-		wait_signal(p.next_spawn_ms > now_ms() ?
-		    p.next_spawn_ms - now_ms() : 1000, &open);
+		wait_signal(p.next_spawn_ms > ftx_clock_ms() ?
+		    p.next_spawn_ms - ftx_clock_ms() : 1000, &open);
 		if (got_chld) {
 			got_chld = 0;
 			reap(&p);
