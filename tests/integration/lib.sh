@@ -459,13 +459,15 @@ req() {
 }
 
 # jv EXPR: EXPR (python, d = the parsed BODY) printed: as it is when a
-# string, else as compact JSON with sorted keys.
+# string, else as JSON with sorted keys: compact, or with Python's ", " and
+# ": " when FTX_JV_SPACED=1 (the export suites write their expectations so).
 jv() {
 	printf '%s' "$BODY" | /usr/bin/python3 -c '
-import json, sys
+import json, os, sys
 d = json.load(sys.stdin)
 v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True, separators=(",", ":")))' "$1" 2>&1
+sep = None if os.environ.get("FTX_JV_SPACED") == "1" else (",", ":")
+print(v if isinstance(v, str) else json.dumps(v, sort_keys=True, separators=sep))' "$1" 2>&1
 }
 
 # errs: the "CODE:field" pairs of an error BODY, in order.

@@ -17,26 +17,13 @@ stack_up FTX_EXPORTD_WORKERS=2 FTX_CONF_APPEND='[exportd]
 claim_timeout = 10'
 E=$FTX_URL/v1/payments/funding-transfers/export
 W=$FTX_STACK_DIR/texp
+export FTX_JV_SPACED=1	# jv prints JSON as these expectations are written
 LOG=$FTX_STACK_DIR/log/ftx-exportd.log
 LOG2=$W/exportd2.log
 mkdir -p "$W"
 EXPORT_DIR=$(sed -n 's/^export_dir = "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$FTX_CONFIG")
 ROWS=1000000
 
-req() {
-	_m=$1 _u=$2
-	shift 2
-	CODE=$(curl -s -o "$W/req.out" -w '%{http_code}' --max-time 30 \
-	    -X "$_m" "$@" "$_u")
-	BODY=$(cat "$W/req.out")
-}
-jv() {
-	printf '%s' "$BODY" | $PY -c '
-import json, sys
-d = json.load(sys.stdin)
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))' "$1" 2>&1
-}
 col() {
 	psql_q "SELECT $2 FROM exports WHERE id = '$1'"
 }

@@ -12,6 +12,7 @@ PY=/usr/bin/python3
 stack_up FTX_EXPORTD_WORKERS=2
 E=$FTX_URL/v1/payments/funding-transfers/export
 W=$FTX_STACK_DIR/texp
+export FTX_JV_SPACED=1	# jv prints JSON as these expectations are written
 mkdir -p "$W"
 [ -x "$FTX_BUILDDIR/src/ftx-exportd" ] || bail "ftx-exportd is not built"
 
@@ -297,23 +298,6 @@ is "the test's own CSV: formula guard, quoting, rounding half up, UTC" \
     "$(sed -n 2p "$W/sanity.csv")" \
     "'=ft-003;2024-03-01T10:30:00Z;FAILED;1501;JPY;MARKETPLACE;SUPPLIER;\"'=S2;x\";\"\"\"Quoted\"\" Supplier; Ltd\";'=SUM(A1:A2);;;'=cmd|' /C calc'!A0"
 
-# ------------------------------------------------------------ helpers
-# req METHOD URL [curl args...]: sets CODE and BODY.
-req() {
-	_m=$1 _u=$2
-	shift 2
-	CODE=$(curl -s -o "$W/req.out" -w '%{http_code}' --max-time 30 \
-	    -X "$_m" "$@" "$_u")
-	BODY=$(cat "$W/req.out")
-}
-# jv EXPR: EXPR (python, d = the parsed BODY) printed.
-jv() {
-	printf '%s' "$BODY" | $PY -c '
-import json, sys
-d = json.load(sys.stdin)
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))' "$1" 2>&1
-}
 # newuser ROLE [SUPPLIER_EXT]: prints the new user's key.
 nuser=0
 newuser() {

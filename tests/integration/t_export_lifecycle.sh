@@ -17,25 +17,11 @@ retry_delay = 1
 claim_timeout = 8'
 E=$FTX_URL/v1/payments/funding-transfers/export
 W=$FTX_STACK_DIR/texp
+export FTX_JV_SPACED=1	# jv prints JSON as these expectations are written
 LOG=$FTX_STACK_DIR/log/ftx-exportd.log
 mkdir -p "$W"
 EXPORT_DIR=$(sed -n 's/^export_dir = "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$FTX_CONFIG")
 
-req() {
-	_m=$1 _u=$2
-	shift 2
-	CODE=$(curl -s -o "$W/req.out" -D "$W/req.hdr" -w '%{http_code}' \
-	    --max-time 30 -X "$_m" "$@" "$_u")
-	BODY=$(cat "$W/req.out")
-	HDRS=$(tr -d '\r' <"$W/req.hdr")
-}
-jv() {
-	printf '%s' "$BODY" | $PY -c '
-import json, sys
-d = json.load(sys.stdin)
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))' "$1" 2>&1
-}
 # dead PID...: none of the pids runs (a zombie waiting for init is dead).
 dead() {
 	for _p in "$@"; do
@@ -152,11 +138,11 @@ murl=$(printf '%s\n' "$mailbody" | grep -o 'http://[^ ]*/download?[^ ]*' | head 
 req GET "$murl"
 is "the e-mailed link: 200" "$CODE" 200
 sha=$(BODY=$api jv 'd["sha256"]')
-is "the e-mailed link gives the export's bytes (sha256)" "$(sha256sum <"$W/req.out" | cut -d ' ' -f 1)" "$sha"
+is "the e-mailed link gives the export's bytes (sha256)" "$(sha256sum <"$FTX_STACK_DIR/req.out" | cut -d ' ' -f 1)" "$sha"
 like "ETag is the sha256" "$HDRS" "^ETag: \"?$sha\"?\$"
-is "fileSize is what was downloaded" "$(wc -c <"$W/req.out")" "$(BODY=$api jv 'd["fileSize"]')"
+is "fileSize is what was downloaded" "$(wc -c <"$FTX_STACK_DIR/req.out")" "$(BODY=$api jv 'd["fileSize"]')"
 is "rowCount: the CSV records after the header" \
-    "$($PY -c 'import csv, sys; print(len(list(csv.reader(open(sys.argv[1], newline=""), delimiter=";"))) - 1)' "$W/req.out")" \
+    "$($PY -c 'import csv, sys; print(len(list(csv.reader(open(sys.argv[1], newline=""), delimiter=";"))) - 1)' "$FTX_STACK_DIR/req.out")" \
     "$(BODY=$api jv 'd["rowCount"]')"
 is "the file in export_dir/lc" "$(find "$EXPORT_DIR/lc" -type f -printf '%f\n')" "$X.csv"
 
@@ -223,7 +209,7 @@ ok "the resumed worker finds its claim lost" wait_for 30 grep -q "export $S: cla
 is "the export stays READY" "$(status_of "$S")" READY
 ok "its file is still there" test -f "$EXPORT_DIR/lc/$S.csv"
 req GET "$s_url"
-is "its link still gives the file" "$CODE $(sha256sum <"$W/req.out" | cut -d ' ' -f 1)" "200 $s_sha"
+is "its link still gives the file" "$CODE $(sha256sum <"$FTX_STACK_DIR/req.out" | cut -d ' ' -f 1)" "200 $s_sha"
 is "no temporary file" "$(find "$EXPORT_DIR" -name "*$S*.tmp" | wc -l)" 0
 is "one e-mail" "$($PY "$W/mails.py" "$FTX_MAILDIR" --count | grep -c "^1 $S\$")" 1
 is "READY once in the log" "$(grep -c "export $S: READY" "$LOG")" 1
