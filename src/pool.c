@@ -5,7 +5,10 @@
  * blocked except during the wait, so no flag is missed.  Children block in
  * accept() with SO_RCVTIMEO set on the listening socket, so they notice a
  * stop request or the master's death within ACCEPT_TIMEOUT_S even when the
- * signal lands just before accept().
+ * signal lands just before accept().  Their stop handler has SA_RESTART:
+ * accept() with a timeout, poll() and sleeps still return at once (they are
+ * never restarted), but a read of a request already accepted is not cut
+ * short by a reload.
  */
 #include <sys/types.h>
 #include <sys/select.h>
@@ -218,7 +221,8 @@ static void
 child_main(int listen_fd, int max_requests, pid_t master,
     const struct ftx_pool_hooks *hooks)
 {
-	static const int stop_signals[] = { SIGTERM, SIGINT, 0 };
+	struct sigaction sa;
+	struct timeval none_tv = { 0, 0 };
 	FCGX_Request req;
 	sigset_t stopset, none;
 	long served = 0;
@@ -226,7 +230,12 @@ child_main(int listen_fd, int max_requests, pid_t master,
 
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
-	ftx_signals_install(child_signal, stop_signals);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = child_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	sigemptyset(&none);
 	sigemptyset(&stopset);
 	sigaddset(&stopset, SIGTERM);
@@ -256,6 +265,10 @@ child_main(int listen_fd, int max_requests, pid_t master,
 				log_debug("accept: %s", strerror(-rc));
 			continue;
 		}
+		/* The connection inherited the listening socket's timeout,
+		 * meant for accept() only: a slow request body must not fail. */
+		setsockopt(req.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &none_tv,
+		    sizeof(none_tv));
 		/* A stop request waits until this request is answered. */
 		sigprocmask(SIG_BLOCK, &stopset, NULL);
 		hooks->handle(hooks->arg, &req);
