@@ -15,6 +15,7 @@
 #include "log.h"
 
 #define STMT_CACHE	64	/* prepared statements kept per connection */
+#define SLOW_CONNECT_MS	100	/* a failed attempt this slow starts backoff */
 
 /* A statement prepared on the current connection, found by its text. */
 struct stmt {
@@ -149,13 +150,14 @@ first_line(const char *msg, char *buf, size_t len)
 static int
 connect_now(struct ftx_db *db)
 {
-	forget_statements(db);
 	const char *const keys[] = { "connect_timeout",
 	    "fallback_application_name", "dbname", NULL };
 	const char *const values[] = { "3", db->appname, db->conninfo, NULL };
+	int64_t started = ftx_clock_ms();
 	char msg[256];
 	PGresult *res;
 
+	forget_statements(db);
 	db->conn = PQconnectdbParams(keys, values, 1);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		first_line(db->conn != NULL ? PQerrorMessage(db->conn) :
@@ -189,7 +191,13 @@ fail:
 		db->conn = NULL;
 	}
 	db->was_down = 1;
-	schedule_retry(db);
+	/* Backoff spares requests the wait of slow attempts (an unreachable
+	 * host: connect_timeout).  A refusal costs nothing: the next request
+	 * tries again, so every responder is back as soon as the server is. */
+	if (ftx_clock_ms() - started >= SLOW_CONNECT_MS)
+		schedule_retry(db);
+	else
+		db->retry_at_ms = 0;
 	return -1;
 }
 
@@ -292,9 +300,7 @@ ftx_db_query(struct ftx_db *db, const char *sql, int n,
 		PQclear(res);
 		PQfinish(db->conn);
 		db->conn = NULL;
-		db->was_down = 1;
-		schedule_retry(db);
-		db->retry_at_ms = 0;	/* the next call may try at once */
+		db->was_down = 1;	/* the next call reconnects at once */
 		return NULL;
 	}
 	if (res == NULL)

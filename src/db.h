@@ -21,8 +21,9 @@ struct ftx_db *ftx_db_new(const char *conninfo, const char *appname);
 /* Closes the connection and frees the handle.  db may be NULL. */
 void ftx_db_free(struct ftx_db *db);
 
-/* Reconnect backoff: after a failed attempt the next one waits min_ms,
- * doubling to max_ms.  Defaults 100 ms and 2000 ms. */
+/* Reconnect backoff: after a slow failed attempt (100 ms or more, e.g. a
+ * connect timeout) the next one waits min_ms, doubling to max_ms; a refused
+ * connection is retried by the next call.  Defaults 100 ms and 2000 ms. */
 void ftx_db_set_backoff(struct ftx_db *db, int min_ms, int max_ms);
 
 /* Returns the live connection, connecting first if there is none or the old
