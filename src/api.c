@@ -282,7 +282,7 @@ ftx_api_check_suppliers_alone(struct ftx_api_ctx *ctx,
 void
 ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_query *q, int size, int col_usec, int col_id,
-    ftx_api_item_fn item)
+    ftx_api_rows_fn rows, ftx_api_item_fn item)
 {
 	struct ftx_jsonw *w = &ctx->page;
 	struct ftx_cursor cursor;
@@ -310,6 +310,11 @@ ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	n = PQntuples(res);
 	if ((more = n > size))
 		n = size;
+	if (rows != NULL && rows(ctx, res, n) == -1) {
+		PQclear(res);
+		ftx_api_send_unavailable(req);
+		return;
+	}
 	next[0] = '\0';
 	if (more) {
 		/* The column is microseconds, or a timestamp as PostgreSQL

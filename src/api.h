@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "dimcache.h"
 #include "filters.h"
 #include "http.h"
 #include "jsonw.h"
@@ -26,6 +27,7 @@ struct ftx_api_ctx {
 	struct ftx_db			*db;
 	struct ftx_auth_cache		*auth;
 	struct ftx_signurl_keys		*keys;	/* NULL: no download links */
+	struct ftx_dimcache		*dims;	/* accounts and suppliers */
 	struct ftx_principal		 who;	/* the caller, once authenticated */
 	struct ftx_jsonw		 page;	/* list bodies, reused */
 };
@@ -66,13 +68,19 @@ int ftx_api_check_suppliers_alone(struct ftx_api_ctx *ctx,
 typedef void (*ftx_api_item_fn)(struct ftx_api_ctx *ctx, const PGresult *res,
     int row, struct ftx_jsonw *w);
 
+/* Called once with the rows [0, n) of a page before they are written, to
+ * read what they refer to: 0, or -1 when the database is unavailable. */
+typedef int (*ftx_api_rows_fn)(struct ftx_api_ctx *ctx, const PGresult *res,
+    int n);
+
 /* Runs q (which selects size + 1 rows, newest first) and answers
  * {"data": [...], "pageInfo": {...}} with a cursor made of columns
  * col_usec (microseconds, or a timestamp as PostgreSQL prints it) and
- * col_id of the last row shown. */
+ * col_id of the last row shown; rows (NULL: none) sees the rows shown
+ * before item writes each. */
 void ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_query *q, int size, int col_usec, int col_id,
-    ftx_api_item_fn item);
+    ftx_api_rows_fn rows, ftx_api_item_fn item);
 
 /* 503 SERVICE_UNAVAILABLE. */
 void ftx_api_send_unavailable(struct ftx_http_req *req);

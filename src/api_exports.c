@@ -621,7 +621,7 @@ ftx_api_export_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	ftx_query_sql(&q, " ORDER BY e.created_at DESC, e.id DESC LIMIT ");
 	ftx_query_param(&q, limit, "::int");
 	ftx_api_send_page(ctx, req, &q, size, FTX_EXPORT_COL_CREATED,
-	    FTX_EXPORT_COL_ID, export_item);
+	    FTX_EXPORT_COL_ID, NULL, export_item);
 out:
 	ftx_query_free(&q);
 	ftx_apierrs_free(&errs);

@@ -24,16 +24,22 @@
 
 enum {
 	COL_ID, COL_CREATED, COL_STATUS, COL_AMOUNT, COL_CURRENCY,
-	COL_SOURCE_TYPE, COL_TARGET_TYPE, COL_SUPPLIER_EXT, COL_SUPPLIER_NAME,
-	COL_REFERENCE, COL_RELATED_TYPE, COL_RELATED_ID, COL_FAILURE
+	COL_SOURCE_ACCOUNT, COL_TARGET_ACCOUNT, COL_SUPPLIER, COL_REFERENCE,
+	COL_RELATED_TYPE, COL_RELATED_ID, COL_FAILURE
 };
 
+/* The transfer alone: account types and supplier names come from the
+ * responder's cache (dimcache.h). */
 #define TRANSFER_COLUMNS \
-	"ft.id, ft.created_at, " \
-	"ft.status, ft.amount::text, ft.currency, sba.type, tba.type, " \
-	"s.external_id, s.name, ft.reference, ft.related_entity_type, " \
+	"ft.id, ft.created_at, ft.status, ft.amount::text, ft.currency, " \
+	"ft.source_balance_account_id, ft.target_balance_account_id, " \
+	"ft.supplier_id, ft.reference, ft.related_entity_type, " \
 	"ft.related_entity_id, " \
 	"CASE WHEN ft.status = 'FAILED' THEN ft.failure_reason END"
+
+static const struct ftx_dimcache_cols dim_cols = {
+	COL_SOURCE_ACCOUNT, COL_TARGET_ACCOUNT, COL_SUPPLIER
+};
 
 /* A column as a JSON string, or null. */
 static void
@@ -45,6 +51,12 @@ put_text(struct ftx_jsonw *w, const char *key, const PGresult *res, int row,
 	    PQgetvalue(res, row, col));
 }
 
+static int
+transfer_rows(struct ftx_api_ctx *ctx, const PGresult *res, int n)
+{
+	return ftx_dimcache_fill(ctx->dims, ctx->db, res, n, &dim_cols);
+}
+
 /* The 13 CSV columns of one transfer, written straight into the page:
  * a list answers 50 rows (up to 500), so no object per field. */
 static void
@@ -52,8 +64,8 @@ transfer_item(struct ftx_api_ctx *ctx, const PGresult *res, int row,
     struct ftx_jsonw *w)
 {
 	char when[FTX_ISOTIME_LEN], amount[FTX_MONEY_LEN];
-
-	(void)ctx;
+	const struct ftx_dimcache_refs *refs = ftx_dimcache_row(ctx->dims,
+	    row);
 	int64_t usec = 0;
 
 	/* PostgreSQL's own text (session TimeZone UTC) is cheaper for it to
@@ -72,12 +84,14 @@ transfer_item(struct ftx_api_ctx *ctx, const PGresult *res, int row,
 	ftx_jsonw_lit(w, ",\"amount\":");
 	ftx_jsonw_string(w, amount);
 	put_text(w, ",\"currency\":", res, row, COL_CURRENCY);
-	put_text(w, ",\"sourceBalanceAccountType\":", res, row,
-	    COL_SOURCE_TYPE);
-	put_text(w, ",\"targetBalanceAccountType\":", res, row,
-	    COL_TARGET_TYPE);
-	put_text(w, ",\"supplierExternalId\":", res, row, COL_SUPPLIER_EXT);
-	put_text(w, ",\"supplierName\":", res, row, COL_SUPPLIER_NAME);
+	ftx_jsonw_lit(w, ",\"sourceBalanceAccountType\":");
+	ftx_jsonw_string(w, refs->source_type);
+	ftx_jsonw_lit(w, ",\"targetBalanceAccountType\":");
+	ftx_jsonw_string(w, refs->target_type);
+	ftx_jsonw_lit(w, ",\"supplierExternalId\":");
+	ftx_jsonw_string(w, refs->supplier_external_id);
+	ftx_jsonw_lit(w, ",\"supplierName\":");
+	ftx_jsonw_string(w, refs->supplier_name);
 	put_text(w, ",\"reference\":", res, row, COL_REFERENCE);
 	put_text(w, ",\"relatedEntityType\":", res, row, COL_RELATED_TYPE);
 	put_text(w, ",\"relatedEntityId\":", res, row, COL_RELATED_ID);
@@ -122,14 +136,14 @@ ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	}
 	if (supplier_ids != NULL)
 		ids_param = ftx_query_add(&q, supplier_ids);
-	if (ftx_transfers_page(ctx->db, ctx->who.tenant_id,
+	if (ftx_transfers_page(ctx->db, ctx->dims, ctx->who.tenant_id,
 	    ctx->who.supplier_id, TRANSFER_COLUMNS, &f, ids_param,
 	    values[1] != NULL ? &cursor : NULL, size + 1, &q) == -1) {
 		ftx_api_send_unavailable(req);
 		goto out;
 	}
 	ftx_api_send_page(ctx, req, &q, size, COL_CREATED, COL_ID,
-	    transfer_item);
+	    transfer_rows, transfer_item);
 out:
 	free(supplier_ids);
 	free(values[0]);

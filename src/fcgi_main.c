@@ -52,7 +52,8 @@ app_child_init(void *arg)
 
 	app->db = ftx_db_new(app->d.cfg.conninfo, "ftx-fcgi");
 	app->api.auth = ftx_auth_cache_new();
-	if (app->db == NULL || app->api.auth == NULL)
+	app->api.dims = ftx_dimcache_new();
+	if (app->db == NULL || app->api.auth == NULL || app->api.dims == NULL)
 		return -1;
 	/* Without the secret the API still answers; READY exports then show
 	 * no downloadUrl. */
@@ -83,6 +84,7 @@ app_child_fini(void *arg)
 	ftx_db_free(app->db);
 	app->db = NULL;
 	ftx_auth_cache_free(app->api.auth);
+	ftx_dimcache_free(app->api.dims);
 	ftx_jsonw_free(&app->api.page);
 	ftx_signurl_free(app->api.keys);
 	ftx_config_free(&app->d.cfg);

@@ -895,6 +895,13 @@ where_head(const struct ftx_filters *f, int supplier_ids_param,
 }
 
 int
+ftx_filters_need_accounts(const struct ftx_filters *f)
+{
+	return f->n_supplier_ids > 0 || f->source_type != FTX_BA_ANY ||
+	    f->target_type != FTX_BA_ANY;
+}
+
+int
 ftx_filters_where(const struct ftx_filters *f, int supplier_ids_param,
     struct ftx_query *q)
 {

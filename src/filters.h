@@ -111,6 +111,11 @@ struct json_object *ftx_filters_to_json(const struct ftx_filters *f);
 int ftx_filters_where(const struct ftx_filters *f, int supplier_ids_param,
     struct ftx_query *q);
 
+/* 1 when the conditions of ftx_filters_where() for f name sba or tba (a
+ * supplierIds or balance-account-type filter), else 0: a caller whose
+ * FROM clause needs the joins only for them leaves them out otherwise. */
+int ftx_filters_need_accounts(const struct ftx_filters *f);
+
 /*
  * SQL, with $1 = tenant id and $2 = text[] of external ids, that returns
  * one row (external_id, id) per known supplier of the tenant: the caller

@@ -7,6 +7,7 @@
 
 #include "cursor.h"
 #include "db.h"
+#include "dimcache.h"
 #include "filters.h"
 #include "query.h"
 #include "transfers.h"
@@ -19,15 +20,16 @@
 #define XSTR(x)			STR(x)
 
 /* The scope by joins alone: correct for any number of accounts, but every
- * page sorts the supplier's whole scope. */
+ * page sorts the supplier's whole scope.  joins provides sba and tba. */
 static void
 joined_scope(const char *tenant_id, const char *supplier_id,
-    struct ftx_query *q)
+    const char *joins, struct ftx_query *q)
 {
 	int sup;
 
-	ftx_query_sql(q, " FROM funding_transfers ft" FTX_TRANSFER_JOINS
-	    " WHERE (sba.supplier_id = ");
+	ftx_query_sql(q, " FROM funding_transfers ft");
+	ftx_query_sql(q, joins);
+	ftx_query_sql(q, " WHERE (sba.supplier_id = ");
 	sup = ftx_query_param(q, supplier_id, "::text");
 	ftx_query_sql(q, " OR tba.supplier_id = ");
 	ftx_query_ref(q, sup, "::text");
@@ -36,15 +38,27 @@ joined_scope(const char *tenant_id, const char *supplier_id,
 }
 
 /* The supplier's balance accounts: the count, max + 1 when there are more
- * than max (ids then holds the first max), or -1. */
+ * than max (ids then holds the first max), or -1.  Read from dims when it
+ * has them (dims may be NULL), else from the database into dims. */
 static int
-supplier_accounts(struct ftx_db *db, const char *supplier_id,
-    char ids[][ACCOUNT_ID_MAX + 1], int max)
+supplier_accounts(struct ftx_db *db, struct ftx_dimcache *dims,
+    const char *supplier_id, char ids[][ACCOUNT_ID_MAX + 1], int max)
 {
 	const char *p[1] = { supplier_id };
+	const char *list[MAX_SCOPE_ACCOUNTS + 1], *packed;
 	PGresult *res;
-	int i, n;
+	int i, n, too_long = 0;
 
+	if (dims != NULL &&
+	    (n = ftx_dimcache_scope(dims, supplier_id, &packed)) >= 0) {
+		for (i = 0; i < n && i < max; i++) {
+			if (strlen(packed) > ACCOUNT_ID_MAX)
+				return max + 1;
+			memcpy(ids[i], packed, strlen(packed) + 1);
+			packed += strlen(packed) + 1;
+		}
+		return n > max ? max + 1 : n;
+	}
 	res = ftx_db_query(db, "SELECT id FROM balance_accounts "
 	    "WHERE supplier_id = $1 ORDER BY id LIMIT " XSTR(MAX_SCOPE_ACCOUNTS)
 	    " + 1", 1, p);
@@ -53,14 +67,20 @@ supplier_accounts(struct ftx_db *db, const char *supplier_id,
 		return -1;
 	}
 	n = PQntuples(res);
-	if (n > max) {
-		PQclear(res);
-		return max + 1;
+	for (i = 0; i < n; i++) {
+		list[i] = PQgetvalue(res, i, 0);
+		/* An id too long for ids[] takes the joined scope, which
+		 * needs no copy. */
+		if (strlen(list[i]) > ACCOUNT_ID_MAX)
+			too_long = 1;
+		else if (i < max)
+			memcpy(ids[i], list[i], strlen(list[i]) + 1);
 	}
-	for (i = 0; i < n; i++)
-		snprintf(ids[i], ACCOUNT_ID_MAX + 1, "%s", PQgetvalue(res, i, 0));
+	/* Out of memory only costs the cache. */
+	if (dims != NULL)
+		(void)ftx_dimcache_put_scope(dims, supplier_id, list, n);
 	PQclear(res);
-	return n;
+	return n > max || too_long ? max + 1 : n;
 }
 
 int
@@ -78,11 +98,11 @@ ftx_transfers_scope(struct ftx_db *db, const char *tenant_id,
 		ftx_query_param(q, tenant_id, "::text");
 		return 0;
 	}
-	if ((n = supplier_accounts(db, supplier_id, ids,
+	if ((n = supplier_accounts(db, NULL, supplier_id, ids,
 	    MAX_SCOPE_ACCOUNTS)) == -1)
 		return -1;
 	if (n > MAX_SCOPE_ACCOUNTS) {
-		joined_scope(tenant_id, supplier_id, q);
+		joined_scope(tenant_id, supplier_id, FTX_TRANSFER_JOINS, q);
 		return 0;
 	}
 	for (i = 0; i < n; i++)
@@ -118,15 +138,16 @@ ftx_transfers_scope(struct ftx_db *db, const char *tenant_id,
 
 /* One branch of a page: the ordered, limited rows of one index. */
 static void
-page_branch(const char *select_list, const char *account_col, int acc,
-    int exclude_all, int tenant, const struct ftx_filters *f, int ids_param,
-    const struct ftx_cursor *cursor, const char *limit,
-    struct ftx_query *q)
+page_branch(const char *select_list, const char *joins,
+    const char *account_col, int acc, int exclude_all, int tenant,
+    const struct ftx_filters *f, int ids_param,
+    const struct ftx_cursor *cursor, const char *limit, struct ftx_query *q)
 {
 	ftx_query_sql(q, "(SELECT ");
 	ftx_query_sql(q, select_list);
-	ftx_query_sql(q, ", ft.created_at AS page_at, ft.id AS page_id "
-	    "FROM funding_transfers ft" FTX_TRANSFER_JOINS " WHERE ");
+	ftx_query_sql(q, " FROM funding_transfers ft");
+	ftx_query_sql(q, joins);
+	ftx_query_sql(q, " WHERE ");
 	ftx_query_sql(q, account_col);
 	ftx_query_sql(q, " = ");
 	ftx_query_ref(q, acc, "::text");
@@ -146,13 +167,18 @@ page_branch(const char *select_list, const char *account_col, int acc,
 }
 
 int
-ftx_transfers_page(struct ftx_db *db, const char *tenant_id,
+ftx_transfers_page(struct ftx_db *db, struct ftx_dimcache *dims,
+    const char *tenant_id,
     const char *supplier_id, const char *select_list,
     const struct ftx_filters *f, int ids_param,
     const struct ftx_cursor *cursor, int limit, struct ftx_query *q)
 {
 	char ids[MAX_SCOPE_ACCOUNTS][ACCOUNT_ID_MAX + 1], lim[16];
 	const char *list[MAX_SCOPE_ACCOUNTS];
+	/* The page joins balance accounts only where a condition needs them:
+	 * the joins would cost PostgreSQL more than the rest of the page. */
+	const char *joins = ftx_filters_need_accounts(f) ?
+	    FTX_ACCOUNT_JOINS : "";
 	char *all;
 	int n, i, acc, tenant, all_param;
 
@@ -160,18 +186,22 @@ ftx_transfers_page(struct ftx_db *db, const char *tenant_id,
 	snprintf(lim, sizeof(lim), "%d", limit > 0 ? limit : 1);
 	n = 0;
 	if (supplier_id != NULL && *supplier_id != '\0' &&
-	    (n = supplier_accounts(db, supplier_id, ids,
+	    (n = supplier_accounts(db, dims, supplier_id, ids,
 	    MAX_SCOPE_ACCOUNTS)) == -1)
 		return -1;
 	if (supplier_id == NULL || *supplier_id == '\0' ||
 	    n > MAX_SCOPE_ACCOUNTS) {
 		ftx_query_sql(q, "SELECT ");
 		ftx_query_sql(q, select_list);
-		ftx_query_sql(q, ", ft.created_at, ft.id");
-		if (n > MAX_SCOPE_ACCOUNTS)
-			joined_scope(tenant_id, supplier_id, q);
-		else
-			ftx_transfers_scope(db, tenant_id, NULL, q);
+		if (n > MAX_SCOPE_ACCOUNTS) {
+			joined_scope(tenant_id, supplier_id, FTX_ACCOUNT_JOINS,
+			    q);
+		} else {
+			ftx_query_sql(q, " FROM funding_transfers ft");
+			ftx_query_sql(q, joins);
+			ftx_query_sql(q, " WHERE ft.tenant_id = ");
+			ftx_query_param(q, tenant_id, "::text");
+		}
 		ftx_filters_where(f, ids_param, q);
 		if (cursor != NULL)
 			ftx_cursor_where(cursor, "ft.created_at", "ft.id", q);
@@ -191,22 +221,21 @@ ftx_transfers_page(struct ftx_db *db, const char *tenant_id,
 	if (n == 0) {
 		ftx_query_sql(q, "SELECT ");
 		ftx_query_sql(q, select_list);
-		ftx_query_sql(q, ", ft.created_at AS page_at, ft.id AS page_id "
-		    "FROM funding_transfers ft" FTX_TRANSFER_JOINS " WHERE false");
+		ftx_query_sql(q, " FROM funding_transfers ft WHERE false");
 	}
 	for (i = 0; i < n; i++) {
 		acc = ftx_query_add(q, ids[i]);
 		if (i > 0)
 			ftx_query_sql(q, " UNION ALL ");
-		page_branch(select_list, "ft.source_balance_account_id", acc, 0,
-		    tenant, f, ids_param, cursor, lim, q);
+		page_branch(select_list, joins, "ft.source_balance_account_id",
+		    acc, 0, tenant, f, ids_param, cursor, lim, q);
 		ftx_query_sql(q, " UNION ALL ");
 		/* A transfer between two of the supplier's own accounts is
 		 * listed once, by its source branch. */
-		page_branch(select_list, "ft.target_balance_account_id", acc,
-		    all_param, tenant, f, ids_param, cursor, lim, q);
+		page_branch(select_list, joins, "ft.target_balance_account_id",
+		    acc, all_param, tenant, f, ids_param, cursor, lim, q);
 	}
-	ftx_query_sql(q, ") page ORDER BY page_at DESC, page_id DESC LIMIT ");
+	ftx_query_sql(q, ") page ORDER BY created_at DESC, id DESC LIMIT ");
 	ftx_query_sql(q, lim);
 	return 0;
 }

@@ -13,15 +13,18 @@
 
 #include "cursor.h"
 #include "db.h"
+#include "dimcache.h"
 #include "filters.h"
 #include "query.h"
 
-/* Joins giving the aliases ft (the transfer), sba and tba (its source and
- * target balance accounts) and s (its supplier). */
-#define FTX_TRANSFER_JOINS \
+/* Joins giving, on ft (the transfer), the aliases sba and tba (its source
+ * and target balance accounts) and, for FTX_TRANSFER_JOINS, s (its
+ * supplier). */
+#define FTX_ACCOUNT_JOINS \
 	" JOIN balance_accounts sba ON sba.id = ft.source_balance_account_id" \
-	" JOIN balance_accounts tba ON tba.id = ft.target_balance_account_id" \
-	" JOIN suppliers s ON s.id = ft.supplier_id"
+	" JOIN balance_accounts tba ON tba.id = ft.target_balance_account_id"
+#define FTX_TRANSFER_JOINS \
+	FTX_ACCOUNT_JOINS " JOIN suppliers s ON s.id = ft.supplier_id"
 
 /*
  * Appends " FROM ... WHERE ft.tenant_id = ..." for tenant_id, restricted to
@@ -34,16 +37,20 @@ int ftx_transfers_scope(struct ftx_db *db, const char *tenant_id,
     const char *supplier_id, struct ftx_query *q);
 
 /*
- * Builds a whole newest-first page query: "SELECT " select_list (on the
- * aliases above) for the scope of tenant_id / supplier_id, restricted by f
- * (ids_param as for ftx_filters_where) and to the rows after cursor (NULL:
- * the first page), at most limit rows, ordered by created_at DESC, id DESC.
- * For a supplier every branch is its own ordered, limited index scan,
- * merged at the end, so any page costs a few index probes.  The rows
- * carry two extra trailing columns (the ordering keys).  Returns 0, or -1
- * when the database is unavailable.
+ * Builds a whole newest-first page query: "SELECT " select_list (on ft
+ * alone: the page has no joins but those its filters need, so the names
+ * of accounts and suppliers come from elsewhere, see dimcache.h) for the
+ * scope of tenant_id / supplier_id, restricted by f (ids_param as for
+ * ftx_filters_where) and to the rows after cursor (NULL: the first page),
+ * at most limit rows, ordered by created_at DESC, id DESC.  select_list
+ * must include ft.created_at and ft.id under those names.  For a supplier
+ * every branch is its own ordered, limited index scan, merged at the end,
+ * so any page costs a few index probes; the supplier's accounts are read
+ * from dims (NULL: from the database) within its staleness rule.  Returns
+ * 0, or -1 when the database is unavailable.
  */
-int ftx_transfers_page(struct ftx_db *db, const char *tenant_id,
+int ftx_transfers_page(struct ftx_db *db, struct ftx_dimcache *dims,
+    const char *tenant_id,
     const char *supplier_id, const char *select_list,
     const struct ftx_filters *f, int ids_param,
     const struct ftx_cursor *cursor, int limit, struct ftx_query *q);

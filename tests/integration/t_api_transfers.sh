@@ -5,7 +5,9 @@
 # operator and for suppliers (scope by balance account, supplierIds of
 # another supplier ignored, another tenant never seen); order (newest
 # first, ties by id descending, fractions of a second kept); the 13 fields
-# of an item and the amounts' minor units; every 400 of the endpoint.
+# of an item and the amounts' minor units; account types and supplier names
+# as joined, and the cache's 2-second staleness rule; every 400 of the
+# endpoint.
 . "${FTX_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
 
 PY=/usr/bin/python3
@@ -294,6 +296,78 @@ cursor=$(jv 'd["pageInfo"]["nextCursor"]')
 req GET "$T?currency=JPY&cursor=$cursor&size=3" "${OP[@]}"
 is "a cursor continues its list" "$CODE $(jv '" ".join(x["transferId"] for x in d["data"])')" \
     "200 $(expected op:ta "f.currency = 'JPY'" | sed -n 4,6p | tr '\n' ' ' | sed 's/ $//')"
+
+# ------------------------------------------------------------ names and types
+# Account types and supplier names come from each responder's cache, not
+# from joins in the page query: every item agrees with the joined tables.
+# fields: transferId|source type|target type|supplier external id|name
+fields='"\n".join("|".join([x["transferId"], x["sourceBalanceAccountType"], x["targetBalanceAccountType"], x["supplierExternalId"], x["supplierName"]]) for x in d["data"])'
+joined() { # CONDITION
+	psql_q "SELECT f.id || '|' || s.type || '|' || t.type || '|' ||
+	    p.external_id || '|' || p.name FROM funding_transfers f
+	    JOIN balance_accounts s ON s.id = f.source_balance_account_id
+	    JOIN balance_accounts t ON t.id = f.target_balance_account_id
+	    JOIN suppliers p ON p.id = f.supplier_id
+	    WHERE $1 ORDER BY f.created_at DESC, f.id DESC"
+}
+req GET "$T?size=500" "${OP[@]}"
+same "operator: types and supplier of every item as joined" "$(jv "$fields")" \
+    "$(joined "f.tenant_id = 'ta'")"
+S3=(-H 'dj-client: SUPPLIER' -H "dj-api-key: $KS3")
+req GET "$T?size=500" "${S3[@]}"
+same "supplier 3: types and supplier of every item as joined" "$(jv "$fields")" \
+    "$(joined "f.id IN ($(expected sup:ta:SUP-00003 true | sed "s/.*/'&'/" | paste -sd,))")"
+
+# Staleness rule (dimcache.h): 2 seconds after upstream renames a supplier
+# or gives a balance account to another supplier, no responder shows the
+# old state.  Every child is warmed first (12 requests > 3 children).
+S2=(-H 'dj-client: SUPPLIER' -H "dj-api-key: $KS2")
+# seen N ARGS...: the distinct answers to N requests, as "a b c".
+seen() {
+	_n=$1
+	shift
+	for _i in $(seq 1 "$_n"); do
+		req GET "$@"
+		jv "$SEEN"
+	done | sort -u | paste -sd' '
+}
+SEEN='"/".join(x["transferId"] + "=" + x["supplierName"] for x in d["data"])'
+is "before: x-s1s2 under SUP-00001's name on every responder" \
+    "$(seen 12 "$T?reference=S2S&statuses=COMPLETED" "${OP[@]}")" \
+    "x-s1s2=$(psql_q "SELECT name FROM suppliers WHERE id = 'sup_ta_00001'")"
+SEEN='" ".join(x["transferId"] for x in d["data"])'
+is "before: supplier 3 sees x-s3b through its second account" \
+    "$(seen 12 "$T?reference=via%20b" "${S3[@]}")" "x-s3b"
+is "before: supplier 2 does not" "$(seen 12 "$T?reference=via%20b" "${S2[@]}")" ""
+t0=$EPOCHREALTIME
+psql_q "UPDATE suppliers SET name = 'Renamed Ünë' WHERE id = 'sup_ta_00001';
+    UPDATE balance_accounts SET supplier_id = 'sup_ta_00002'
+    WHERE id = 'ba_ta_sup_00003_b'" >/dev/null || bail "upstream changes"
+sleep "$(awk -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN { d = t0 + 2.2 - now; print (d > 0 ? d : 0) }')"
+SEEN='"/".join(x["transferId"] + "=" + x["supplierName"] for x in d["data"])'
+is "after 2 s: the new name on every responder" \
+    "$(seen 12 "$T?reference=S2S&statuses=COMPLETED" "${OP[@]}")" "x-s1s2=Renamed Ünë"
+SEEN='" ".join(x["transferId"] for x in d["data"])'
+is "after 2 s: supplier 3 no longer sees the account it lost" \
+    "$(seen 12 "$T?reference=via%20b" "${S3[@]}")" ""
+is "after 2 s: supplier 2 sees the account it got" \
+    "$(seen 12 "$T?reference=via%20b" "${S2[@]}")" "x-s3b"
+
+# A balance account id longer than the scope's branches take (128 bytes)
+# is walked by the joined scope: nothing is lost or truncated.
+long=ba_$(printf 'l%.0s' $(seq 1 200))
+psql_q "INSERT INTO balance_accounts VALUES ('$long', 'tb', 'SUPPLIER',
+      (SELECT id FROM suppliers WHERE tenant_id = 'tb' AND external_id = 'SUP-00001'));
+    INSERT INTO funding_transfers (id, tenant_id, created_at, status, amount,
+      currency, source_balance_account_id, target_balance_account_id, supplier_id)
+    VALUES ('x-long', 'tb', '2025-01-01', 'COMPLETED', 1, 'EUR', '$long',
+      (SELECT id FROM balance_accounts WHERE tenant_id = 'tb' AND type = 'MARKETPLACE' LIMIT 1),
+      (SELECT supplier_id FROM balance_accounts WHERE id = '$long'))" >/dev/null ||
+    bail "long account id"
+sleep 2.2
+same "a 203-byte account id: the supplier's list is whole" \
+    "$(walk SUPPLIER "$KSB1" 9 "")" "$(expected sup:tb:SUP-00001 true)"
+like "a 203-byte account id: its transfer is listed" "$(walk SUPPLIER "$KSB1" 50 "")" '^x-long$'
 
 is "no request answered 5xx" "$(grep -Ec 'request [0-9a-f]+ [A-Z]+ [^ ]+ 5[0-9][0-9] ' "$FTX_STACK_DIR/log/ftx-fcgi.log")" 0
 
