@@ -184,23 +184,29 @@ find(const struct ftx_dimcache *c, char kind, const char *id)
 	return NULL;
 }
 
+/* The free slot where hash h goes in table[cap] (at most half full). */
+static struct entry *
+free_slot(struct entry *table, size_t cap, uint32_t h)
+{
+	size_t i;
+
+	for (i = h & (cap - 1); table[i].id != NULL; i = (i + 1) & (cap - 1))
+		;
+	return &table[i];
+}
+
 /* Doubles the table.  0, or -1 when out of memory (nothing changed). */
 static int
 grow(struct ftx_dimcache *c)
 {
 	struct entry *old = c->table, *t;
-	size_t i, j, cap = c->cap * 2;
+	size_t i, cap = c->cap * 2;
 
 	if ((t = calloc(cap, sizeof(*t))) == NULL)
 		return -1;
-	for (i = 0; i < c->cap; i++) {
-		if (old[i].id == NULL)
-			continue;
-		for (j = old[i].hash & (cap - 1); t[j].id != NULL;
-		    j = (j + 1) & (cap - 1))
-			;
-		t[j] = old[i];
-	}
+	for (i = 0; i < c->cap; i++)
+		if (old[i].id != NULL)
+			*free_slot(t, cap, old[i].hash) = old[i];
 	free(old);
 	c->table = t;
 	c->cap = cap;
@@ -215,7 +221,6 @@ slot(struct ftx_dimcache *c, char kind, const char *id)
 {
 	struct entry *e;
 	uint32_t h = hash_id(kind, id);
-	size_t i, mask;
 
 	if ((e = (struct entry *)find(c, kind, id)) != NULL)
 		return e;
@@ -224,10 +229,7 @@ slot(struct ftx_dimcache *c, char kind, const char *id)
 	/* At most half full: probes stay short. */
 	if ((size_t)(c->count + 1) * 2 > c->cap && grow(c) == -1)
 		goto oom;
-	mask = c->cap - 1;
-	for (i = h & mask; c->table[i].id != NULL; i = (i + 1) & mask)
-		;
-	e = &c->table[i];
+	e = free_slot(c->table, c->cap, h);
 	if ((e->id = arena_strdup(c, id)) == NULL)
 		goto oom;
 	e->hash = h;
@@ -470,13 +472,14 @@ ftx_dimcache_fill(struct ftx_dimcache *c, struct ftx_db *db,
     const PGresult *res, int n, const struct ftx_dimcache_cols *cols)
 {
 	struct missing m = { NULL, NULL, 0, 0 };
+	int64_t now = ftx_clock_ms();
 	int rc = -1;
 
 	if (n <= 0)
 		return 0;
 	if (reserve_rows(c, n) == -1)
 		return -1;
-	ftx_dimcache_age(c, ftx_clock_ms());
+	ftx_dimcache_age(c, now);
 	/* The common case: every row resolved, nothing allocated. */
 	if (resolve(c, res, n, cols, NULL) == 0)
 		return 0;
@@ -488,7 +491,7 @@ ftx_dimcache_fill(struct ftx_dimcache *c, struct ftx_db *db,
 	 * while the page is filled in. */
 	if ((size_t)c->count + (size_t)n * 3 > FTX_DIMCACHE_MAX) {
 		drop(c);
-		ftx_dimcache_age(c, ftx_clock_ms());
+		ftx_dimcache_age(c, now);
 	}
 	(void)resolve(c, res, n, cols, &m);
 	m.naccounts = unique(m.accounts, m.naccounts);

@@ -80,20 +80,11 @@ int ftx_dimcache_scope(struct ftx_dimcache *c, const char *supplier_id,
 int ftx_dimcache_put_scope(struct ftx_dimcache *c, const char *supplier_id,
     const char *const *ids, int n);
 
-/* The type (MARKETPLACE or SUPPLIER) of balance account id, or NULL when
- * it is not cached (or does not exist). */
-const char *ftx_dimcache_account_type(const struct ftx_dimcache *c,
-    const char *id);
+/* ---- for tests: the parts ftx_dimcache_fill() is made of, and lookups
+ * of one entry ---- */
 
-/* Sets *external_id and *name of supplier id and returns 0, or returns -1
- * when it is not cached (or does not exist). */
-int ftx_dimcache_supplier(const struct ftx_dimcache *c, const char *id,
-    const char **external_id, const char **name);
-
-/* ---- the parts ftx_dimcache_fill() is made of, for tests ---- */
-
-/* Drops everything if the cache was first filled ttl_ms or more before
- * now_ms; starts the age of an empty cache at now_ms.  Returns 1 when it
+/* Drops everything if the cache was first filled FTX_DIMCACHE_TTL_MS or
+ * more before now_ms; starts the age of an empty cache at now_ms.  Returns 1 when it
  * dropped entries, else 0. */
 int ftx_dimcache_age(struct ftx_dimcache *c, int64_t now_ms);
 
@@ -104,6 +95,16 @@ int ftx_dimcache_put_account(struct ftx_dimcache *c, const char *id,
     const char *type);
 int ftx_dimcache_put_supplier(struct ftx_dimcache *c, const char *id,
     const char *external_id, const char *name);
+
+/* The type (MARKETPLACE or SUPPLIER) of balance account id, or NULL when
+ * it is not cached (or does not exist). */
+const char *ftx_dimcache_account_type(const struct ftx_dimcache *c,
+    const char *id);
+
+/* Sets *external_id and *name of supplier id and returns 0, or returns -1
+ * when it is not cached (or does not exist). */
+int ftx_dimcache_supplier(const struct ftx_dimcache *c, const char *id,
+    const char **external_id, const char **name);
 
 /* The number of entries. */
 int ftx_dimcache_count(const struct ftx_dimcache *c);

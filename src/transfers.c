@@ -37,8 +37,28 @@ joined_scope(const char *tenant_id, const char *supplier_id,
 	ftx_query_param(q, tenant_id, "::text");
 }
 
+/* Copies the n ids of list into ids: n, or max + 1 when there are more
+ * than max or one is too long for ids[] (the joined scope then needs no
+ * copy). */
+static int
+copy_ids(const char *const *list, int n, char ids[][ACCOUNT_ID_MAX + 1],
+    int max)
+{
+	size_t len;
+	int i;
+
+	if (n > max)
+		return max + 1;
+	for (i = 0; i < n; i++) {
+		if ((len = strlen(list[i])) > ACCOUNT_ID_MAX)
+			return max + 1;
+		memcpy(ids[i], list[i], len + 1);
+	}
+	return n;
+}
+
 /* The supplier's balance accounts: the count, max + 1 when there are more
- * than max (ids then holds the first max), or -1.  Read from dims when it
+ * than max or an id is too long for ids[], or -1.  Read from dims when it
  * has them (dims may be NULL), else from the database into dims. */
 static int
 supplier_accounts(struct ftx_db *db, struct ftx_dimcache *dims,
@@ -47,17 +67,16 @@ supplier_accounts(struct ftx_db *db, struct ftx_dimcache *dims,
 	const char *p[1] = { supplier_id };
 	const char *list[MAX_SCOPE_ACCOUNTS + 1], *packed;
 	PGresult *res;
-	int i, n, too_long = 0;
+	int i, n;
 
 	if (dims != NULL &&
 	    (n = ftx_dimcache_scope(dims, supplier_id, &packed)) >= 0) {
-		for (i = 0; i < n && i < max; i++) {
-			if (strlen(packed) > ACCOUNT_ID_MAX)
-				return max + 1;
-			memcpy(ids[i], packed, strlen(packed) + 1);
+		/* The cache holds what the query below read: n <= max + 1. */
+		for (i = 0; i < n; i++) {
+			list[i] = packed;
 			packed += strlen(packed) + 1;
 		}
-		return n > max ? max + 1 : n;
+		return copy_ids(list, n, ids, max);
 	}
 	res = ftx_db_query(db, "SELECT id FROM balance_accounts "
 	    "WHERE supplier_id = $1 ORDER BY id LIMIT " XSTR(MAX_SCOPE_ACCOUNTS)
@@ -67,20 +86,14 @@ supplier_accounts(struct ftx_db *db, struct ftx_dimcache *dims,
 		return -1;
 	}
 	n = PQntuples(res);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		list[i] = PQgetvalue(res, i, 0);
-		/* An id too long for ids[] takes the joined scope, which
-		 * needs no copy. */
-		if (strlen(list[i]) > ACCOUNT_ID_MAX)
-			too_long = 1;
-		else if (i < max)
-			memcpy(ids[i], list[i], strlen(list[i]) + 1);
-	}
 	/* Out of memory only costs the cache. */
 	if (dims != NULL)
 		(void)ftx_dimcache_put_scope(dims, supplier_id, list, n);
+	n = copy_ids(list, n, ids, max);
 	PQclear(res);
-	return n > max || too_long ? max + 1 : n;
+	return n;
 }
 
 int
