@@ -6,13 +6,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include <gcrypt.h>
 #include <libpq-fe.h>
 
 #include "accounts.h"
 #include "apikey.h"
 #include "db.h"
+#include "hex.h"
 
-#define TEXT_MAX	200	/* longest tenant id, external id or name */
+/* Longest tenant id, external id or name: an id of any length the schema
+ * takes (sql/002_ids.sql), names alike. */
+#define TEXT_MAX	FTX_ID_MAX
+#define MARKET_SUFFIX	"_marketplace"
 
 int
 ftx_email_valid(const char *email)
@@ -35,8 +40,37 @@ ftx_email_valid(const char *email)
 char *
 ftx_marketplace_account_id(const char *tenant, char *buf, size_t len)
 {
-	snprintf(buf, len, "ba_%s_marketplace", tenant);
+	unsigned char md[32];
+	char hex[65];
+
+	if (strlen("ba_") + strlen(tenant) + strlen(MARKET_SUFFIX) <=
+	    FTX_ID_MAX || ftx_crypto_init() == -1) {
+		snprintf(buf, len, "ba_%s" MARKET_SUFFIX, tenant);
+		return buf;
+	}
+	/* Too long to be an id itself: named by a hash of the tenant id. */
+	gcry_md_hash_buffer(GCRY_MD_SHA256, md, tenant, strlen(tenant));
+	ftx_hex_encode(md, sizeof(md), hex);
+	snprintf(buf, len, "ba_%s" MARKET_SUFFIX, hex);
 	return buf;
+}
+
+/* Copies the id in row 0, column 0 of res whole into id[idlen]; -1 with
+ * the reason in err when it does not fit (never cut short). */
+static int
+copy_id(const PGresult *res, char *id, size_t idlen, char *err,
+    size_t errlen)
+{
+	const char *v = PQgetvalue(res, 0, 0);
+	size_t n = strlen(v);
+
+	if (n >= idlen) {
+		snprintf(err, errlen, "the new id is longer than %zu bytes",
+		    idlen - 1);
+		return -1;
+	}
+	memcpy(id, v, n + 1);
+	return 0;
 }
 
 int
@@ -117,14 +151,14 @@ int
 ftx_tenant_add(struct ftx_db *db, const char *id, const char *name,
     char *err, size_t errlen)
 {
-	char account[TEXT_MAX + 32];
+	char account[FTX_ID_MAX + 1];
 	const char *params[3];
 	PGresult *res;
 	int rc = -1;
 
 	if (!ftx_name_valid(id) || !ftx_name_valid(name)) {
 		snprintf(err, errlen, "invalid tenant id or name (1-%d"
-		    " characters, no control characters)", TEXT_MAX);
+		    " bytes, no control characters)", TEXT_MAX);
 		return -1;
 	}
 	params[0] = id;
@@ -178,7 +212,8 @@ ftx_supplier_add(struct ftx_db *db, const char *tenant,
 		snprintf(err, errlen, "unknown tenant: %s", tenant);
 	if (!ftx_db_ok(res))
 		goto out;
-	snprintf(id, idlen, "%s", PQgetvalue(res, 0, 0));
+	if (copy_id(res, id, idlen, err, errlen) == -1)
+		goto out;
 	rc = 0;
 out:
 	PQclear(res);
@@ -278,7 +313,8 @@ ftx_user_add(struct ftx_db *db, const char *tenant, const char *email,
 	    err, errlen);
 	if (!ftx_db_ok(res))
 		goto out;
-	snprintf(id, idlen, "%s", PQgetvalue(res, 0, 0));
+	if (copy_id(res, id, idlen, err, errlen) == -1)
+		goto out;
 	rc = 0;
 out:
 	PQclear(sup);

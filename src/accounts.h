@@ -14,19 +14,24 @@
 
 struct ftx_db;
 
-#define FTX_ID_MAX	256	/* buffer for ids returned below, with NUL */
+/* The longest id, in bytes, of a tenant, supplier, balance account, user or
+ * export the service accepts (SPEC §16); buffers are FTX_ID_MAX + 1.  The
+ * service's own tables check it (sql/002_ids.sql). */
+#define FTX_ID_MAX	255
 
 /* 1 if email is acceptable: no whitespace, control characters, commas or
  * angle brackets; exactly one '@' with text on both sides; at most 254
  * bytes.  Else 0.  email may be NULL (0). */
 int ftx_email_valid(const char *email);
 
-/* 1 if s is usable as a tenant id, supplier external id or name: 1..200
- * bytes, no control character.  Else 0.  s may be NULL (0). */
+/* 1 if s is usable as a tenant id, supplier external id or name: 1 to
+ * FTX_ID_MAX bytes, no control character.  Else 0.  s may be NULL (0). */
 int ftx_name_valid(const char *s);
 
 /* Id of the MARKETPLACE balance account ftx_tenant_add() creates for
- * tenant into buf[len] ("ba_<tenant>_marketplace").  Returns buf. */
+ * tenant into buf[len] (FTX_ID_MAX + 1 is enough): "ba_<tenant>_marketplace",
+ * or "ba_<hex SHA-256 of tenant>_marketplace" when that would be longer
+ * than FTX_ID_MAX.  Returns buf. */
 char *ftx_marketplace_account_id(const char *tenant, char *buf, size_t len);
 
 /* Creates tenant id named name, and its MARKETPLACE balance account, in one
@@ -35,7 +40,8 @@ int ftx_tenant_add(struct ftx_db *db, const char *id, const char *name,
     char *err, size_t errlen);
 
 /* Creates supplier external_id named name in tenant, and its SUPPLIER
- * balance account.  The new supplier's id goes to id[FTX_ID_MAX]. */
+ * balance account.  The new supplier's id goes to id[idlen]
+ * (FTX_ID_MAX + 1 is enough; a longer one is an error, never cut short). */
 int ftx_supplier_add(struct ftx_db *db, const char *tenant,
     const char *external_id, const char *name, char *id, size_t idlen,
     char *err, size_t errlen);
@@ -49,7 +55,8 @@ int ftx_user_check(const char *email, const char *role, const char *supplier,
 /* Creates a user of tenant with email and role ("OPERATOR" or "SUPPLIER",
  * any case).  supplier is the external id of the supplier a SUPPLIER is
  * bound to: required for SUPPLIER, NULL for OPERATOR.  The new user's id
- * goes to id[idlen] (FTX_ID_MAX is enough). */
+ * goes to id[idlen] (FTX_ID_MAX + 1 is enough; a longer one is an error,
+ * never cut short). */
 int ftx_user_add(struct ftx_db *db, const char *tenant, const char *email,
     const char *role, const char *supplier, char *id, size_t idlen,
     char *err, size_t errlen);

@@ -89,7 +89,7 @@ run_tenant_add(struct ftx_db *db, struct args *a, char *err, size_t errlen)
 static int
 run_supplier_add(struct ftx_db *db, struct args *a, char *err, size_t errlen)
 {
-	char id[FTX_ID_MAX];
+	char id[FTX_ID_MAX + 1];
 
 	if (ftx_supplier_add(db, a->tenant, a->external_id, a->name, id,
 	    sizeof(id), err, errlen) == -1)
@@ -101,7 +101,7 @@ run_supplier_add(struct ftx_db *db, struct args *a, char *err, size_t errlen)
 static int
 run_user_add(struct ftx_db *db, struct args *a, char *err, size_t errlen)
 {
-	char id[FTX_ID_MAX];
+	char id[FTX_ID_MAX + 1];
 
 	if (ftx_user_add(db, a->tenant, a->email, a->role, a->supplier, id,
 	    sizeof(id), err, errlen) == -1)

@@ -20,6 +20,7 @@
 #include "form.h"
 #include "log.h"
 #include "signurl.h"
+#include "store.h"
 
 #define DOWNLOAD_SQL \
 	"SELECT e.file_path, e.file_size, e.sha256 FROM exports e " \
@@ -58,21 +59,6 @@ link_params(const char *query, char **values, long long *expires)
 	return 0;
 }
 
-/* The file path as the web server must see it for X-Accel-Redirect. */
-static int
-accel_path(const struct ftx_config *cfg, const char *path, char *buf,
-    size_t len)
-{
-	size_t dlen = strlen(cfg->export_dir);
-
-	while (dlen > 0 && cfg->export_dir[dlen - 1] == '/')
-		dlen--;
-	if (strncmp(path, cfg->export_dir, dlen) != 0 || path[dlen] != '/')
-		return -1;
-	return (size_t)snprintf(buf, len, "%s%s", cfg->sendfile_prefix,
-	    path + dlen) < len ? 0 : -1;
-}
-
 static void
 send_file(struct ftx_api_ctx *ctx, struct ftx_http_req *req, const char *id,
     const char *path, const char *size, const char *sha256)
@@ -92,11 +78,9 @@ send_file(struct ftx_api_ctx *ctx, struct ftx_http_req *req, const char *id,
 	    "ETag: \"%s\"\r\n"
 	    "Cache-Control: private, no-store\r\n", id, size, sha256);
 	if (!head_only && ctx->cfg->sendfile != FTX_SENDFILE_OFF) {
-		if (ctx->cfg->sendfile == FTX_SENDFILE_ACCEL) {
-			if (accel_path(ctx->cfg, path, where, sizeof(where)) == -1)
-				goto broken;
-		} else
-			snprintf(where, sizeof(where), "%s", path);
+		if (ftx_store_served_path(ctx->cfg, path, where,
+		    sizeof(where)) == -1)
+			goto broken;
 		snprintf(headers + n, sizeof(headers) - (size_t)n, "%s: %s\r\n",
 		    names[ctx->cfg->sendfile], where);
 		ftx_http_send_head(req, 200, headers);

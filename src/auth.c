@@ -70,19 +70,44 @@ cache_find(struct ftx_auth_cache *cache, const char *key_id)
 	return NULL;
 }
 
-static void
-copy_field(char *dst, size_t size, const PGresult *res, int col)
+/* Copies src whole into dst[size]; -1 when it does not fit. */
+static int
+copy_whole(char *dst, size_t size, const char *src)
 {
-	const char *v = PQgetvalue(res, 0, col);
-	size_t n = strlen(v);
+	size_t n = strlen(src);
 
 	if (n >= size)
-		n = size - 1;
-	memcpy(dst, v, n);
-	dst[n] = '\0';
+		return -1;
+	memcpy(dst, src, n + 1);
+	return 0;
 }
 
-/* Looks key_id up.  Returns 1 found (entry filled), 0 unknown, -1 db down. */
+int
+ftx_principal_fill(struct ftx_principal *who, const char *user_id,
+    const char *tenant_id, const char *email, const char *role,
+    const char *supplier_id)
+{
+	memset(who, 0, sizeof(*who));
+	if (copy_whole(who->user_id, sizeof(who->user_id), user_id) == -1 ||
+	    copy_whole(who->tenant_id, sizeof(who->tenant_id),
+	    tenant_id) == -1 ||
+	    copy_whole(who->email, sizeof(who->email), email) == -1 ||
+	    copy_whole(who->supplier_id, sizeof(who->supplier_id),
+	    supplier_id) == -1) {
+		/* The user id may be the over-long one: its length only. */
+		log_err("user %.64s%s: an id or the e-mail address is longer "
+		    "than %d bytes: refused", user_id,
+		    strlen(user_id) > 64 ? "..." : "", FTX_ID_MAX);
+		memset(who, 0, sizeof(*who));
+		return -1;
+	}
+	who->role = strcmp(role, "SUPPLIER") == 0 ? FTX_ROLE_SUPPLIER :
+	    FTX_ROLE_OPERATOR;
+	return 0;
+}
+
+/* Looks key_id up.  Returns 1 found (entry filled), 0 unknown (or a row
+ * that cannot be held whole: refused like an unknown key), -1 db down. */
 static int
 fetch_key(struct ftx_db *db, const char *key_id, struct cache_entry *e)
 {
@@ -98,16 +123,15 @@ fetch_key(struct ftx_db *db, const char *key_id, struct cache_entry *e)
 	} else if (PQntuples(res) == 1) {
 		memset(e, 0, sizeof(*e));
 		snprintf(e->key_id, sizeof(e->key_id), "%s", key_id);
-		copy_field(e->hash, sizeof(e->hash), res, 0);
-		copy_field(e->who.user_id, sizeof(e->who.user_id), res, 1);
-		copy_field(e->who.tenant_id, sizeof(e->who.tenant_id), res, 2);
-		copy_field(e->who.email, sizeof(e->who.email), res, 3);
-		e->who.role = strcmp(PQgetvalue(res, 0, 4), "SUPPLIER") == 0 ?
-		    FTX_ROLE_SUPPLIER : FTX_ROLE_OPERATOR;
-		copy_field(e->who.supplier_id, sizeof(e->who.supplier_id),
-		    res, 5);
-		e->fetched_ms = ftx_clock_ms();
-		rc = 1;
+		if (copy_whole(e->hash, sizeof(e->hash),
+		    PQgetvalue(res, 0, 0)) == 0 &&
+		    ftx_principal_fill(&e->who, PQgetvalue(res, 0, 1),
+		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
+		    PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5)) == 0) {
+			e->fetched_ms = ftx_clock_ms();
+			rc = 1;
+		} else
+			memset(e, 0, sizeof(*e));
 	}
 	PQclear(res);
 	return rc;

@@ -10,12 +10,12 @@
 #ifndef FTX_AUTH_H
 #define FTX_AUTH_H
 
+#include "accounts.h"	/* FTX_ID_MAX */
 #include "apierr.h"
 #include "db.h"
 
 #define FTX_AUTH_CACHE_TTL_MS	2000
 #define FTX_AUTH_CACHE_SIZE	64
-#define FTX_ID_MAX		64	/* ids of users, tenants, suppliers */
 #define FTX_EMAIL_MAX		254
 
 enum ftx_role { FTX_ROLE_OPERATOR, FTX_ROLE_SUPPLIER };
@@ -29,6 +29,18 @@ struct ftx_principal {
 };
 
 struct ftx_auth_cache;
+
+/*
+ * Fills *who from the values of a users row (role "SUPPLIER" or anything
+ * else for OPERATOR; supplier_id "" for an operator).  Every value is
+ * copied whole: one longer than its buffer (FTX_ID_MAX bytes for ids,
+ * FTX_EMAIL_MAX for the address) is refused, never cut short, since two
+ * ids sharing a long prefix would then name one principal.  Returns 0, or
+ * -1 (logged, *who zeroed).  No argument may be NULL.
+ */
+int ftx_principal_fill(struct ftx_principal *who, const char *user_id,
+    const char *tenant_id, const char *email, const char *role,
+    const char *supplier_id);
 
 /* A cache for one process; NULL when out of memory. */
 struct ftx_auth_cache *ftx_auth_cache_new(void);

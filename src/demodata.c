@@ -11,11 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gcrypt.h>
 #include <libpq-fe.h>
 
 #include "accounts.h"
+#include "apikey.h"
 #include "db.h"
 #include "demodata.h"
+#include "hex.h"
 #include "isotime.h"
 #include "log.h"
 
@@ -28,6 +31,10 @@
 struct rng {
 	uint64_t s[4];
 };
+
+/* Generated ids hold the tenant id when it is at most this long, else the
+ * hex SHA-256 of it: with the other parts they stay within FTX_ID_MAX. */
+#define DEMO_TAG_MAX	200
 
 struct demo_supplier {
 	char *id;		/* COPY-escaped supplier id */
@@ -42,7 +49,8 @@ struct demo {
 	char *tenant;		/* COPY-escaped tenant id */
 	char *market;		/* COPY-escaped MARKETPLACE account id */
 	char *idprefix;		/* COPY-escaped "ft_<tenant>_<seed>_" */
-	char first_id[FTX_ID_MAX + 64];
+	char tag[DEMO_TAG_MAX + 1];	/* the tenant in generated ids */
+	char first_id[FTX_ID_MAX + 1];
 	char *buf;		/* COPY buffer, reused for every chunk */
 	size_t len, cap;
 };
@@ -281,11 +289,11 @@ static int
 demo_supplier(struct ftx_db *db, struct demo *d, struct rng *r, long n,
     char *err, size_t errlen)
 {
-	char id[FTX_ID_MAX + 32], ext[32], name[256], acct[FTX_ID_MAX + 32];
+	char id[FTX_ID_MAX + 1], ext[32], name[256], acct[FTX_ID_MAX + 1];
 	const char *params[4] = { id, d->o->tenant, ext, name }, *found;
 	PGresult *res;
 
-	snprintf(id, sizeof(id), "sup_%s_%05ld", d->o->tenant, n);
+	snprintf(id, sizeof(id), "sup_%s_%05ld", d->tag, n);
 	snprintf(ext, sizeof(ext), "SUP-%05ld", n);
 	supplier_name(r, n, name, sizeof(name));
 	if ((res = run(db, "WITH ins AS (INSERT INTO suppliers"
@@ -295,12 +303,19 @@ demo_supplier(struct ftx_db *db, struct demo *d, struct rng *r, long n,
 	    " WHERE tenant_id = $2 AND external_id = $3", 4, params,
 	    err, errlen)) == NULL)
 		return -1;
-	if ((found = found_id(res, err, errlen)) != NULL)
-		snprintf(id, sizeof(id), "%s", found);
+	if ((found = found_id(res, err, errlen)) != NULL &&
+	    strlen(found) >= sizeof(id)) {
+		/* An upstream supplier whose id is longer than any we accept. */
+		snprintf(err, errlen, "supplier %s of tenant %s has an id"
+		    " longer than %d bytes", ext, d->o->tenant, FTX_ID_MAX);
+		found = NULL;
+	}
+	if (found != NULL)
+		memcpy(id, found, strlen(found) + 1);
 	PQclear(res);
 	if (found == NULL)
 		return -1;
-	snprintf(acct, sizeof(acct), "ba_%s_sup_%05ld", d->o->tenant, n);
+	snprintf(acct, sizeof(acct), "ba_%s_sup_%05ld", d->tag, n);
 	params[2] = acct;
 	if ((res = run(db, "WITH ins AS (INSERT INTO balance_accounts"
 	    " (id, tenant_id, type, supplier_id) SELECT $3, $2, 'SUPPLIER', $1"
@@ -571,7 +586,7 @@ demo_check_new(struct ftx_db *db, struct demo *d, char *err, size_t errlen)
 	int found;
 
 	snprintf(d->first_id, sizeof(d->first_id), "ft_%s_%" PRIu64 "_%08d",
-	    d->o->tenant, d->o->seed, 1);
+	    d->tag, d->o->seed, 1);
 	if ((res = run(db, "SELECT 1 FROM funding_transfers WHERE id = $1",
 	    1, params, err, errlen)) == NULL)
 		return -1;
@@ -589,9 +604,17 @@ demo_check_new(struct ftx_db *db, struct demo *d, char *err, size_t errlen)
 static int
 demo_fill(struct ftx_db *db, struct demo *d, char *err, size_t errlen)
 {
-	char prefix[FTX_ID_MAX + 64];
+	char prefix[FTX_ID_MAX + 1];
+	unsigned char md[32];
 
-	snprintf(prefix, sizeof(prefix), "ft_%s_%" PRIu64 "_", d->o->tenant,
+	if (strlen(d->o->tenant) <= DEMO_TAG_MAX)
+		memcpy(d->tag, d->o->tenant, strlen(d->o->tenant) + 1);
+	else {
+		gcry_md_hash_buffer(GCRY_MD_SHA256, md, d->o->tenant,
+		    strlen(d->o->tenant));
+		ftx_hex_encode(md, sizeof(md), d->tag);
+	}
+	snprintf(prefix, sizeof(prefix), "ft_%s_%" PRIu64 "_", d->tag,
 	    d->o->seed);
 	d->tenant = esc_dup(d->o->tenant);
 	d->idprefix = esc_dup(prefix);
@@ -637,6 +660,10 @@ ftx_demo_load(struct ftx_db *db, const struct ftx_demo_opts *o, char *err,
 	    o->suppliers > FTX_DEMO_SUPPLIERS_MAX || o->transfers < 0 ||
 	    o->transfers > FTX_DEMO_TRANSFERS_MAX) {
 		snprintf(err, errlen, "invalid demo-data arguments");
+		return -1;
+	}
+	if (ftx_crypto_init() == -1) {
+		snprintf(err, errlen, "libgcrypt initialisation failed");
 		return -1;
 	}
 	if ((res = run(db, "BEGIN", 0, NULL, err, errlen)) == NULL)

@@ -8,12 +8,10 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include <dirent.h>
 #include <poll.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +28,7 @@
 #include "hex.h"
 #include "log.h"
 #include "query.h"
+#include "store.h"
 #include "transfers.h"
 
 #define FLUSH_AT	(256 * 1024)	/* bytes buffered before a write */
@@ -50,7 +49,7 @@ struct gen {
 	struct ftx_csvbuf	 buf;
 	gcry_md_hd_t		 md;
 	int			 fd;
-	char			 tmp[4096];
+	char			 tmp[FTX_STORE_PATH_MAX];
 	long long		 rows, size;
 };
 
@@ -160,65 +159,69 @@ flush(struct gen *g)
 	return 0;
 }
 
-/* Removes ".<id>.csv.*.tmp" in dir: what a worker that died (kill -9, a
- * lost host) left of this export.  Its claim has lapsed, since ours is
- * granted; if it is only stalled, it writes on to an unlinked file and its
- * fenced completion fails. */
+/* The reason people read for a failed write (errno saved): a full disk
+ * is said so; the path and the system's words go to the log only. */
 static void
-remove_stale(const char *dir, const char *id)
+io_reason(const struct ftx_job *job, const char *what, const char *path,
+    int saved, char *err, size_t errlen)
 {
-	char prefix[160], path[4096];
-	struct dirent *e;
-	size_t plen, nlen;
-	DIR *d;
-
-	snprintf(prefix, sizeof(prefix), ".%s.csv.", id);
-	plen = strlen(prefix);
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		nlen = strlen(e->d_name);
-		if (nlen > plen + 4 && strncmp(e->d_name, prefix, plen) == 0 &&
-		    strcmp(e->d_name + nlen - 4, ".tmp") == 0 &&
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-		    e->d_name) < sizeof(path)) {
-			log_notice("export %s: removing %s left by an earlier "
-			    "attempt", id, path);
-			unlink(path);
-		}
-	}
-	closedir(d);
+	log_err("export %s: %s %s: %s", job->id, what, path, strerror(saved));
+	if (saved == ENOSPC || saved == EDQUOT)
+		snprintf(err, errlen, "%s", FTX_EXPORTGEN_DISK_FULL);
+	else
+		snprintf(err, errlen, "The export could not be written");
 }
 
 static int
 open_tmp(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
 {
-	char dir[2048];
-	int n;
-
-	n = snprintf(dir, sizeof(dir), "%s/%s", g->cfg->export_dir,
-	    g->job->tenant_id);
-	if (n < 0 || (size_t)n >= sizeof(dir)) {
-		snprintf(err, errlen, "The export directory path is too long");
+	g->fd = ftx_store_open_tmp(g->cfg->export_dir, g->job->tenant_id,
+	    g->job->id, g->job->token, g->tmp, out->path);
+	if (g->fd == -1) {
+		g->tmp[0] = '\0';
+		io_reason(g->job, "cannot create its file in",
+		    g->cfg->export_dir, errno, err, errlen);
 		return -1;
 	}
-	if (mkdir(g->cfg->export_dir, 0750) == -1 && errno != EEXIST)
-		goto fail;
-	if (mkdir(dir, 0750) == -1 && errno != EEXIST)
-		goto fail;
-	snprintf(out->path, sizeof(out->path), "%s/%s.csv", dir, g->job->id);
-	remove_stale(dir, g->job->id);
-	/* Named by the claim token: unique across workers and hosts. */
-	snprintf(g->tmp, sizeof(g->tmp), "%s/.%s.csv.%s.tmp", dir, g->job->id,
-	    g->job->token);
-	g->fd = open(g->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (g->fd == -1)
-		goto fail;
 	return 0;
-fail:
-	snprintf(err, errlen, "Could not create the export file in %s: %s",
-	    dir, strerror(errno));
-	return -1;
+}
+
+/*
+ * The job's ids must be the export's, byte for byte: an id cut short on
+ * the way (or an export id no file can be named from) must never select
+ * another tenant's or supplier's rows.  0, or -1 with err set.
+ */
+static int
+check_ids(struct gen *g, char *err, size_t errlen)
+{
+	static const char sql[] = "SELECT 1 FROM exports e "
+	    "JOIN users u ON u.id = e.user_id "
+	    "WHERE e.id = $1 AND e.tenant_id = $2 AND e.user_id = $3 AND "
+	    "CASE WHEN e.client_type = 'SUPPLIER' "
+	    "THEN coalesce(u.supplier_id, '') ELSE '' END = $4";
+	const struct ftx_job *job = g->job;
+	const char *p[4] = { job->id, job->tenant_id, job->user_id,
+	    job->supplier_id };
+	PGresult *res;
+	int rc = -1;
+
+	if (!ftx_store_export_id_valid(job->id)) {
+		log_err("export %.64s: the export id cannot name a file",
+		    job->id);
+		snprintf(err, errlen, "The export could not be generated");
+		return -1;
+	}
+	if ((res = ftx_db_query(g->db, sql, 4, p)) == NULL)
+		return -1;
+	if (ftx_db_ok(res) && PQntuples(res) == 1)
+		rc = 0;
+	else if (ftx_db_ok(res)) {
+		log_err("export %s: the claimed ids are not the export's "
+		    "(cut short?): refused", job->id);
+		snprintf(err, errlen, "The export could not be generated");
+	}
+	PQclear(res);
+	return rc;
 }
 
 /* Waits up to a second for the server; 0, or -1 when the connection
@@ -278,8 +281,7 @@ stream_rows(struct gen *g, PGconn *conn, ftx_exportgen_check_fn check,
 		goto io;
 	return 0;
 io:
-	snprintf(err, errlen, "Could not write the export file: %s",
-	    strerror(errno));
+	io_reason(g->job, "cannot write", g->tmp, errno, err, errlen);
 	return -1;
 oom:
 	snprintf(err, errlen, "Out of memory");
@@ -290,14 +292,15 @@ oom:
 static int
 sync_file(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
 {
-	int rc = fsync(g->fd) == -1 ? -1 : 0;
+	int rc = fsync(g->fd) == -1 ? -1 : 0, saved = errno;
 
-	if (close(g->fd) == -1)
+	if (close(g->fd) == -1 && rc == 0) {
 		rc = -1;
+		saved = errno;
+	}
 	g->fd = -1;
 	if (rc == -1) {
-		snprintf(err, errlen, "Could not write the export file: %s",
-		    strerror(errno));
+		io_reason(g->job, "cannot write", g->tmp, saved, err, errlen);
 		return -1;
 	}
 	memcpy(out->tmp, g->tmp, sizeof(out->tmp));
@@ -309,18 +312,14 @@ int
 ftx_exportgen_publish(const struct ftx_export_file *file, char *err,
     size_t errlen)
 {
-	char dir[4096];
-	int dfd;
+	int saved;
 
-	if (rename(file->tmp, file->path) == -1) {
-		snprintf(err, errlen, "Could not write the export file: %s",
-		    strerror(errno));
+	if (ftx_store_publish(file->tmp, file->path) == -1) {
+		saved = errno;
+		log_err("cannot publish %s: %s", file->path, strerror(saved));
+		snprintf(err, errlen, "%s", saved == ENOSPC || saved == EDQUOT ?
+		    FTX_EXPORTGEN_DISK_FULL : "The export could not be written");
 		return -1;
-	}
-	snprintf(dir, sizeof(dir), "%s", file->path);
-	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		fsync(dfd);
-		close(dfd);
 	}
 	return 0;
 }
@@ -358,7 +357,8 @@ ftx_exportgen_run(struct ftx_db *data, const struct ftx_config *cfg,
 		return -1;
 	}
 	if (sql_ok(data, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-	    0, NULL) == -1 || prepare_copy(&g, err, errlen) == -1)
+	    0, NULL) == -1 || check_ids(&g, err, errlen) == -1 ||
+	    prepare_copy(&g, err, errlen) == -1)
 		goto out;
 	if (open_tmp(&g, out, err, errlen) == -1)
 		goto out;

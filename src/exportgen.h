@@ -3,7 +3,8 @@
  * streamed from PostgreSQL (COPY) to disk in constant memory.
  *
  * The file is written under a temporary name and fsync'ed; the caller
- * renames it into place (export_dir/<tenant>/<exportId>.csv) with
+ * renames it into place (export_dir/<tenant dir>/<exportId>.csv, named by
+ * store.h) with
  * ftx_exportgen_publish() once it holds the export row locked, so no
  * partial file is ever visible and a worker that lost its claim never
  * touches the published file.  On any failure the temporary file goes.
@@ -16,10 +17,15 @@
 #include "config.h"
 #include "db.h"
 #include "queue.h"
+#include "store.h"
+
+/* The failureReason of an export the disk had no room for (SPEC §7). */
+#define FTX_EXPORTGEN_DISK_FULL \
+	"The export could not be written: the disk is full"
 
 struct ftx_export_file {
-	char		tmp[4096];	/* written and fsync'ed, not yet visible */
-	char		path[4096];	/* where it is published */
+	char		tmp[FTX_STORE_PATH_MAX];  /* fsync'ed, not yet visible */
+	char		path[FTX_STORE_PATH_MAX]; /* where it is published */
 	long long	rows;
 	long long	size;
 	char		sha256[65];
@@ -34,16 +40,18 @@ typedef int (*ftx_exportgen_check_fn)(void *arg);
  * Generates the file of job, reading through data (a connection of its
  * own: it holds the snapshot while ctl, used by check, renews the claim).
  * Temporary files of the same export left by a worker that died are
- * removed first.  Returns 0 with *out filled (the file at out->tmp); -1 on
- * failure with a reason for people in err[errlen]; -2 when check asked to
- * abandon.  Nothing is left on disk unless 0 is returned.
+ * removed first.  The job's ids are checked to be the export's, whole.
+ * Returns 0 with *out filled (the file at out->tmp); -1 on failure with a
+ * reason for people in err[errlen] (FTX_EXPORTGEN_DISK_FULL when the disk
+ * is full; paths and system errors go to the log only); -2 when check
+ * asked to abandon.  Nothing is left on disk unless 0 is returned.
  */
 int ftx_exportgen_run(struct ftx_db *data, const struct ftx_config *cfg,
     const struct ftx_job *job, ftx_exportgen_check_fn check, void *check_arg,
     struct ftx_export_file *out, char *err, size_t errlen);
 
 /* Renames the file into place and syncs its directory.  0, or -1 with
- * the reason in err[errlen]. */
+ * the reason for people in err[errlen] (nothing published then). */
 int ftx_exportgen_publish(const struct ftx_export_file *file, char *err,
     size_t errlen);
 

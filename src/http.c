@@ -209,6 +209,39 @@ ftx_http_send_error(struct ftx_http_req *req, enum ftx_apierr e,
 	return rc;
 }
 
+/* A header name byte (RFC 9110 tchar). */
+static int
+tchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z') || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
+	    c) != NULL);
+}
+
+int
+ftx_http_headers_valid(const char *headers)
+{
+	const unsigned char *p = (const unsigned char *)headers;
+	const unsigned char *name;
+
+	while (*p != '\0') {
+		for (name = p; tchar(*p); p++)
+			;
+		if (p == name || *p++ != ':')
+			return 0;
+		/* The value: visible bytes, spaces and tabs, then CRLF.  A
+		 * lone CR or LF, or any other control byte, could start a
+		 * header (or a body) of its own. */
+		for (; *p != '\r'; p++)
+			if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+				return 0;
+		if (p[1] != '\n')
+			return 0;
+		p += 2;
+	}
+	return 1;
+}
+
 int
 ftx_http_send_head(struct ftx_http_req *req, int status, const char *headers)
 {
@@ -217,6 +250,13 @@ ftx_http_send_head(struct ftx_http_req *req, int status, const char *headers)
 
 	if (req->status != 0)
 		return 0;
+	if (!ftx_http_headers_valid(headers)) {
+		log_err("request %s: a response header holds a control byte "
+		    "or is malformed: not sent", req->request_id);
+		req->head_refused = 1;
+		return ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "the response could not be formed", NULL);
+	}
 	req->status = status;
 	n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\n",
 	    status, ftx_http_reason(status), req->request_id);
@@ -231,5 +271,7 @@ ftx_http_send_head(struct ftx_http_req *req, int status, const char *headers)
 int
 ftx_http_write(struct ftx_http_req *req, const void *buf, size_t len)
 {
+	if (req->head_refused)
+		return -1;	/* the body of a response not sent */
 	return FCGX_PutStr(buf, (int)len, req->fcgx->out) == (int)len ? 0 : -1;
 }

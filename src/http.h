@@ -22,6 +22,7 @@ struct ftx_http_req {
 	const char	*query;			/* never NULL, may be "" */
 	char		 request_id[17];	/* 16 hex digits */
 	int		 status;		/* sent status, 0 = none yet */
+	int		 head_refused;		/* send_head sent a 500 instead */
 	char		*body;			/* request body, NUL-terminated */
 	size_t		 body_len;
 };
@@ -59,14 +60,23 @@ int ftx_http_send_errors(struct ftx_http_req *req, struct ftx_apierrs *errs,
 int ftx_http_send_error(struct ftx_http_req *req, enum ftx_apierr e,
     const char *field, const char *message, const char *extra_headers);
 
+/* 1 if headers is a run of complete "Name: value\r\n" lines (possibly
+ * none): a token name, and a value without CR, LF or any control byte
+ * but tab.  Else 0. */
+int ftx_http_headers_valid(const char *headers);
+
 /* Sends the status line and headers (complete "Name: value\r\n" lines,
  * Status excepted) and ends the header block; the body, if any, follows
- * with ftx_http_write().  A second call for the same request is ignored.
- * Returns 0 or -1. */
+ * with ftx_http_write().  Headers that are not ftx_http_headers_valid()
+ * (a value carrying CR, LF or another control byte would split the
+ * header, e.g. X-Sendfile) are not sent: the answer is a 500 JSON error,
+ * logged, and the caller must write no body (it is ignored).  A second
+ * call for the same request is ignored.  Returns 0 or -1. */
 int ftx_http_send_head(struct ftx_http_req *req, int status,
     const char *headers);
 
-/* Writes body bytes after ftx_http_send_head().  0 or -1. */
+/* Writes body bytes after ftx_http_send_head().  0 or -1 (also when
+ * ftx_http_send_head refused its headers: the bytes are not written). */
 int ftx_http_write(struct ftx_http_req *req, const void *buf, size_t len);
 
 /* Reason phrase of a status ("OK", "Not Found", ...). */

@@ -502,3 +502,13 @@ same() {
 	    "diff expected got: $(printf '%s\n' "$3" > "$FTX_STACK_DIR/same.exp"; printf '%s\n' "$2" | diff "$FTX_STACK_DIR/same.exp" - | head -8)"
 	return 1
 }
+
+# export_tenant_dir TENANT: the name of TENANT's directory under export_dir
+# (src/store.h): the first 32 bytes of the id with bytes outside
+# [A-Za-z0-9_-] as '_', then '_' and the hex SHA-256 of the whole id.
+export_tenant_dir() {
+	printf '%s' "$1" | /usr/bin/python3 -c '
+import hashlib, re, sys
+t = sys.stdin.buffer.read()
+print(re.sub(rb"[^A-Za-z0-9_-]", b"_", t[:32]).decode() + "_" + hashlib.sha256(t).hexdigest())'
+}

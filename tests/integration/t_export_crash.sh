@@ -22,6 +22,7 @@ LOG=$FTX_STACK_DIR/log/ftx-exportd.log
 LOG2=$W/exportd2.log
 mkdir -p "$W"
 EXPORT_DIR=$(sed -n 's/^export_dir = "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$FTX_CONFIG")
+BIGDIR=$(export_tenant_dir big)
 ROWS=1000000
 
 col() {
@@ -33,7 +34,7 @@ status_is() {
 # in_middle ID: a worker writes the file of ID (its temporary file holds
 # more than 20 MB) and it is still PENDING.
 in_middle() {
-	[ -n "$(find "$EXPORT_DIR/big" -name ".$1.csv.*.tmp" -size +20M 2>/dev/null)" ] &&
+	[ -n "$(find "$EXPORT_DIR/$BIGDIR" -name ".$1.csv.*.tmp" -size +20M 2>/dev/null)" ] &&
 	    status_is "$1" PENDING
 }
 # files ID: every file of export ID in the export dir (temporary ones too).
@@ -109,12 +110,12 @@ like "the second daemon claimed it (attempt 2)" "$(grep "export $X: claimed by" 
 is "READY once in all the logs" "$(cat "$LOG" "$LOG2" | grep -c "export $X: READY")" 1
 req GET "$E/$X" "${A1[@]}"
 is "the API: READY, every row" "$(jv '[d["status"], d["rowCount"]]')" "[\"READY\", $ROWS]"
-ok "the file is there" test -f "$EXPORT_DIR/big/$X.csv"
-is "its sha256 is the export's" "$(sha256sum <"$EXPORT_DIR/big/$X.csv" | cut -d ' ' -f 1)" "$(jv 'd["sha256"]')"
+ok "the file is there" test -f "$EXPORT_DIR/$BIGDIR/$X.csv"
+is "its sha256 is the export's" "$(sha256sum <"$EXPORT_DIR/$BIGDIR/$X.csv" | cut -d ' ' -f 1)" "$(jv 'd["sha256"]')"
 # shellcheck disable=SC2016
 is "its CSV records after the header" "$($PY -c 'import csv, sys
 print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""), delimiter=";")) - 1)' \
-    "$EXPORT_DIR/big/$X.csv")" "$ROWS"
+    "$EXPORT_DIR/$BIGDIR/$X.csv")" "$ROWS"
 is "one file for the export" "$(files "$X" | grep -v '\.tmp$')" "$X.csv"
 is "no temporary file left behind (the killed worker's)" "$(files "$X" | grep '\.tmp$')" ""
 is "one e-mail for the export" "$(nmails "$X")" 1

@@ -410,10 +410,10 @@ unlike "no other tenant's row in any file" "$(cat "$W"/*.got)" 'csvo-|;Other;'
 
 # The file in the export dir is the one downloaded.
 EXPORT_DIR=$(sed -n 's/^export_dir = "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$FTX_CONFIG")
-ok "the file lives in export_dir/<tenant>/<exportId>.csv" \
-    cmp "$EXPORT_DIR/csvt/${ids[0]}.csv" "$W/op-all.got"
+ok "the file lives in export_dir/<tenant dir>/<exportId>.csv" \
+    cmp "$EXPORT_DIR/$(export_tenant_dir csvt)/${ids[0]}.csv" "$W/op-all.got"
 is "no temporary file left in export_dir/csvt" \
-    "$(find "$EXPORT_DIR/csvt" -name '*.tmp' | wc -l)" 0
+    "$(find "$EXPORT_DIR/$(export_tenant_dir csvt)" -name '*.tmp' | wc -l)" 0
 # The JSON API is not altered by the formula guard.
 req GET "$FTX_URL/v1/payments/funding-transfers?reference=%3DSUM" \
     -H 'dj-client: OPERATOR' -H "dj-api-key: ${keys[0]}"

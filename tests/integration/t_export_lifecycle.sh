@@ -21,6 +21,7 @@ export FTX_JV_SPACED=1	# jv prints JSON as these expectations are written
 LOG=$FTX_STACK_DIR/log/ftx-exportd.log
 mkdir -p "$W"
 EXPORT_DIR=$(sed -n 's/^export_dir = "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$FTX_CONFIG")
+LCDIR=$(export_tenant_dir lc)
 
 # dead PID...: none of the pids runs (a zombie waiting for init is dead).
 dead() {
@@ -144,7 +145,7 @@ is "fileSize is what was downloaded" "$(wc -c <"$FTX_STACK_DIR/req.out")" "$(BOD
 is "rowCount: the CSV records after the header" \
     "$($PY -c 'import csv, sys; print(len(list(csv.reader(open(sys.argv[1], newline=""), delimiter=";"))) - 1)' "$FTX_STACK_DIR/req.out")" \
     "$(BODY=$api jv 'd["rowCount"]')"
-is "the file in export_dir/lc" "$(find "$EXPORT_DIR/lc" -type f -printf '%f\n')" "$X.csv"
+is "the file in export_dir/<lc dir>" "$(find "$EXPORT_DIR/$LCDIR" -type f -printf '%f\n')" "$X.csv"
 
 # ------------------------------------------------------------ SIGHUP refused
 before=$(workers)
@@ -203,11 +204,11 @@ ok "the new owner finishes it" wait_for 60 status_is "$S" READY
 req GET "$E/$S" "${AUTH[@]}"
 s_sha=$(jv 'd["sha256"]')
 s_url=$(jv 'd["downloadUrl"]')
-ok "its file is there" test -f "$EXPORT_DIR/lc/$S.csv"
+ok "its file is there" test -f "$EXPORT_DIR/$LCDIR/$S.csv"
 kill -CONT "$w1"
 ok "the resumed worker finds its claim lost" wait_for 30 grep -q "export $S: claim lost" "$LOG"
 is "the export stays READY" "$(status_of "$S")" READY
-ok "its file is still there" test -f "$EXPORT_DIR/lc/$S.csv"
+ok "its file is still there" test -f "$EXPORT_DIR/$LCDIR/$S.csv"
 req GET "$s_url"
 is "its link still gives the file" "$CODE $(sha256sum <"$FTX_STACK_DIR/req.out" | cut -d ' ' -f 1)" "200 $s_sha"
 is "no temporary file" "$(find "$EXPORT_DIR" -name "*$S*.tmp" | wc -l)" 0
@@ -254,7 +255,7 @@ is "each claimed once (attempts = 1)" \
     WHERE u.email LIKE '%@many.example' AND e.attempts = 1")" 200
 nfiles=0
 while read -r id; do
-	[ -f "$EXPORT_DIR/lc/$id.csv" ] && nfiles=$((nfiles + 1))
+	[ -f "$EXPORT_DIR/$LCDIR/$id.csv" ] && nfiles=$((nfiles + 1))
 done <"$W/ids"
 is "one file each" "$nfiles" 200
 is "no temporary file" "$(find "$EXPORT_DIR" -name '*.tmp' | wc -l)" 0
@@ -280,10 +281,10 @@ is "... in the list filtered by EXPIRED too" "$(jv '[x["exportId"] for x in d["d
 req GET "$link"
 is "... and the link answers 410" "$CODE" 410
 ok "the daemon marks it EXPIRED within poll_interval" wait_for 20 status_is "$X" EXPIRED
-ok "... and deletes the file" wait_for 5 test ! -e "$EXPORT_DIR/lc/$X.csv"
+ok "... and deletes the file" wait_for 5 test ! -e "$EXPORT_DIR/$LCDIR/$X.csv"
 ok "... and logs it" grep -q "export $X: EXPIRED" "$LOG"
 is "the other READY export is untouched" "$(status_of "$Y")" READY
-ok "... and so is its file" test -f "$EXPORT_DIR/lc/$Y.csv"
+ok "... and so is its file" test -f "$EXPORT_DIR/$LCDIR/$Y.csv"
 
 # ------------------------------------------------------------ SMTP down
 smtp=$(cat "$FTX_STACK_DIR/pid/smtp.pid")
