@@ -18,8 +18,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 stack_up FTX_CONF_APPEND='[exportd]
-retry_delay = 1
-max_attempts = 2'
+retry_delay = 1'
 EXPORT_DIR=$(sed -n 's/^export_dir = "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$FTX_CONFIG")
 LOG=$FTX_STACK_DIR/log/ftx-exportd.log
 [ -d "$EXPORT_DIR" ] || bail "no export_dir"
@@ -82,7 +81,7 @@ ok "big export left PENDING" wait_for 120 left_pending "$BIG"
 req GET "$FTX_URL$EPATH/$BIG" -H 'dj-client: OPERATOR' -H "dj-api-key: $KBIG"
 is "big export: FAILED" "$(jv 'd["status"]')" FAILED
 is "failureReason: the disk is full, for people" "$(jv 'd["failureReason"]')" "$FULL"
-is "both attempts were made" "$(psql_q "SELECT attempts FROM exports WHERE id = '$BIG'")" 2
+is "its 3 attempts were made (max_attempts)" "$(psql_q "SELECT attempts FROM exports WHERE id = '$BIG'")" 3
 is "no file of it in export_dir (published, partial or temporary)" \
     "$(find "$EXPORT_DIR" -name "*$BIG*" | wc -l)" 0
 like "the log has the detail" "$(grep "export $BIG" "$LOG")" 'No space left on device'

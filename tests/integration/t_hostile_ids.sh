@@ -36,20 +36,23 @@ psql_v() {
 	printf '%s\n' "$_sql" | psql "$FTX_DSN" -XAtq -v ON_ERROR_STOP=1 "${_args[@]}"
 }
 
-# upstream TENANT SUPPLIER_ID EXTERNAL_ID REFERENCE N: the tenant, one
-# supplier, its accounts and N transfers carrying REFERENCE.
+# upstream TENANT SUPPLIER_ID EXTERNAL_ID REFERENCE N: the tenant (unless
+# ftx-admin added it), one supplier, its accounts and N transfers carrying
+# REFERENCE.
 upstream() {
 	psql_v "
-INSERT INTO tenants (id, name) VALUES (:'t', 'hostile tenant');
+INSERT INTO tenants (id, name) VALUES (:'t', 'hostile tenant')
+    ON CONFLICT (id) DO NOTHING;
 INSERT INTO suppliers (id, tenant_id, external_id, name)
     VALUES (:'s', :'t', :'x', 'Supplier ' || :'x');
 INSERT INTO balance_accounts (id, tenant_id, type, supplier_id) VALUES
     ('mk-' || md5(:'t'), :'t', 'MARKETPLACE', NULL),
-    ('sa-' || md5(:'t' || :'s'), :'t', 'SUPPLIER', :'s');
+    ('sa-' || md5(:'t' || :'s'), :'t', 'SUPPLIER', :'s')
+    ON CONFLICT (id) DO NOTHING;
 INSERT INTO funding_transfers (id, tenant_id, created_at, status, amount,
     currency, source_balance_account_id, target_balance_account_id,
     supplier_id, reference)
-SELECT 'ft-' || md5(:'t') || '-' || g, :'t',
+SELECT 'ft-' || md5(:'t' || :'s') || '-' || g, :'t',
     '2026-01-01T00:00:00Z'::timestamptz + g * interval '1 minute',
     'COMPLETED', g, 'EUR', 'mk-' || md5(:'t'), 'sa-' || md5(:'t' || :'s'),
     :'s', :'r'
@@ -113,7 +116,8 @@ i=0
 for t in "$P64" "$P128" "$A" "$B"; do
 	i=$((i + 1))
 	ok "tenant of ${#t} bytes added (ftx-admin)" admin tenant add "$t" "T$i"
-	ok "its upstream data ($i transfers)" upstream "$t" "sup-$i-$t" \
+	# Supplier ids as long as the tenant's, sharing long prefixes too.
+	ok "its upstream data ($i transfers)" upstream "$t" "s$i-${t:3}" \
 	    "EXT-$i" "only-$i" "$i"
 	u=$(admin user add --tenant "$t" --email "op$i@long.example" \
 	    --role OPERATOR) || bail "user of tenant $i"
@@ -130,8 +134,6 @@ i=0
 for t in "$P64" "$P128" "$A" "$B"; do
 	i=$((i + 1))
 	n=${#t}
-	api /v1/me "${KEY[$i]}"
-	is "$n-byte tenant: /v1/me names it exactly" "$(jv 'd["tenant"]["id"]')" "$t"
 	api "$TPATH?size=100" "${KEY[$i]}"
 	is "$n-byte tenant ($i): sees its own transfers only (API)" \
 	    "$(jv '" ".join(sorted(set(x["reference"] for x in d["data"]))) + " %d" % len(d["data"])')" \
@@ -159,17 +161,19 @@ ok "upstream may hold one (its tables are not ours)" upstream "$T256" \
 nok "ftx-admin user add refuses it" admin user add --tenant "$T256" \
     --email o@x.example --role OPERATOR
 nok "the users table refuses it (sql/002_ids.sql)" sql_user "$T256" o@x.example
+ok "a supplier id of 256 bytes upstream" upstream "$A" "s256-$T256" \
+    "EXT-256" "only-A256" 1
+nok "ftx-admin cannot bind a SUPPLIER user to it" admin user add \
+    --tenant "$A" --email s256@x.example --role SUPPLIER --supplier EXT-256
 # Fail closed even if a row got past the schema: 401, never truncated.
 psql_q "ALTER TABLE users DROP CONSTRAINT users_tenant_id_length" ||
     bail "drop constraint"
 U256=$(sql_user "$T256" o256@x.example) || bail "user of 256"
 K256=$(admin key create "$U256") || bail "key of 256"
-api /v1/me "$K256"
+api "$TPATH?size=100" "$K256"
 is "a user whose tenant id is 256 bytes: 401" "$CODE" 401
 is "... INVALID_API_KEY" "$(errs)" "INVALID_API_KEY:dj-api-key"
 like "... and the log says why" "$(cat "$FCGI_LOG")" 'longer than 255 bytes: refused'
-api "$TPATH?size=100" "$K256"
-is "... nor any transfer list" "$CODE" 401
 psql_q "DELETE FROM api_keys WHERE user_id = '$U256'; DELETE FROM users WHERE id = '$U256';
     ALTER TABLE users ADD CONSTRAINT users_tenant_id_length CHECK (octet_length(tenant_id) <= 255)" ||
     bail "restore constraint"
@@ -210,8 +214,14 @@ for t in "${HOSTILE[@]}"; do
 	esac
 	k=$(admin key create "$u") || bail "$label: key"
 	sk=$(admin key create "$s") || bail "$label: supplier key"
-	api /v1/me "$k"
-	is "$label: /v1/me names the tenant exactly" "$(jv 'd["tenant"]["id"]')" "$t"
+	api "$TPATH?size=100" "$k"
+	is "$label: the operator sees its 3 transfers" \
+	    "$(jv '" ".join(sorted(set(x["reference"] for x in d["data"]))) + " %d" % len(d["data"])')" \
+	    "ref-$i 3"
+	api "$TPATH?size=100" "$sk" SUPPLIER
+	is "$label: the supplier user sees its 3 transfers" \
+	    "$(jv '" ".join(sorted(set(x["reference"] for x in d["data"]))) + " %d" % len(d["data"])')" \
+	    "ref-$i 3"
 	export_ready "$k"
 	is "$label: operator export READY" "$(jv 'd["status"]')" READY
 	is "$label: with its 3 rows" "$(jv 'd["rowCount"]')" 3
