@@ -11,10 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accounts.h"	/* FTX_ID_MAX */
 #include "query.h"
 
-#define FTX_CURSOR_ID_MAX	128
-#define FTX_CURSOR_LEN		256	/* buffer for an encoded cursor */
+/* Any id the service accepts, whole: a cursor holding a cut id would
+ * resume the list at another row. */
+#define FTX_CURSOR_ID_MAX	FTX_ID_MAX
+#define FTX_CURSOR_LEN		512	/* buffer for an encoded cursor */
 
 struct ftx_cursor {
 	int64_t	usec;

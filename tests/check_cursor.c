@@ -76,6 +76,25 @@ START_TEST(test_too_small_and_too_long)
 }
 END_TEST
 
+/* Ids of FTX_ID_MAX bytes sharing all but their last byte: whole. */
+START_TEST(test_long_ids)
+{
+	struct ftx_cursor a, b, out;
+	char ea[FTX_CURSOR_LEN], eb[FTX_CURSOR_LEN];
+
+	a.usec = b.usec = 1;
+	memset(a.id, 'x', FTX_ID_MAX);
+	a.id[FTX_ID_MAX] = '\0';
+	memcpy(b.id, a.id, sizeof(a.id));
+	b.id[FTX_ID_MAX - 1] = 'y';
+	ck_assert_int_eq(ftx_cursor_encode(&a, ea, sizeof(ea)), 0);
+	ck_assert_int_eq(ftx_cursor_encode(&b, eb, sizeof(eb)), 0);
+	ck_assert_str_ne(ea, eb);
+	ck_assert_int_eq(ftx_cursor_decode(eb, &out), 0);
+	ck_assert_str_eq(out.id, b.id);
+}
+END_TEST
+
 Suite *
 ftx_test_suite(void)
 {
@@ -86,6 +105,7 @@ ftx_test_suite(void)
 	    sizeof(good) / sizeof(good[0]));
 	tcase_add_loop_test(tc, test_rejected, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_too_small_and_too_long);
+	tcase_add_test(tc, test_long_ids);
 	suite_add_tcase(s, tc);
 	return s;
 }
