@@ -92,8 +92,8 @@ elapsed_ms(const struct timespec *start)
 	"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f" \
 	"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"
 
-static int
-has_control(const char *s)
+int
+ftx_api_has_control(const char *s)
 {
 	return s != NULL && s[strcspn(s, CONTROL_BYTES)] != '\0';
 }
@@ -109,10 +109,10 @@ authenticate(struct ftx_api_ctx *ctx, struct ftx_http_req *req)
 	const char *client = ftx_http_param(req, "HTTP_DJ_CLIENT");
 	enum ftx_apierr err;
 
-	if (has_control(key))
+	if (ftx_api_has_control(key))
 		err = FTX_E_INVALID_API_KEY;
 	else if (ftx_auth_request(ctx->auth, ctx->db, key,
-	    has_control(client) ? "" : client, &ctx->who, &err) == 0)
+	    ftx_api_has_control(client) ? "" : client, &ctx->who, &err) == 0)
 		return 0;
 	ftx_http_send_error(req, err, auth_fields[err], auth_messages[err],
 	    NULL);

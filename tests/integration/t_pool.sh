@@ -51,6 +51,33 @@ for p in /v1/payments/funding-transfers /v1/payments/funding-transfers/export \
 	is "HEAD $p: 401 like GET (no key)" "$(http_code HEAD "$FTX_URL$p")" \
 	    "$(http_code GET "$FTX_URL$p")"
 done
+# Control bytes in the headers ftx reads (SPEC 7): dj-api-key 401,
+# dj-client 400.  Web servers refuse most control bytes themselves, a tab
+# passes: ask the pool over FastCGI too.
+admin tenant add pool "Pool tenant" >/dev/null
+uid=$(admin user add --tenant pool --email pool@pool.example --role OPERATOR)
+key=$(admin key create "$uid")
+tab=$(printf '\t')
+is "a valid key and client: 200" "$(http_code GET "$FTX_URL/v1/payments/funding-transfers" \
+    -H "dj-api-key: $key" -H 'dj-client: OPERATOR')" 200
+is "a tab inside dj-api-key: 401" "$(http_code GET "$FTX_URL/v1/payments/funding-transfers" \
+    -H "dj-api-key: ${key%??}$tab${key#"${key%??}"}" -H 'dj-client: OPERATOR')" 401
+is "a tab inside dj-client: 400" "$(http_code GET "$FTX_URL/v1/payments/funding-transfers" \
+    -H "dj-api-key: $key" -H "dj-client: OPER${tab}ATOR")" 400
+fcgi_get() {
+	env REQUEST_METHOD=GET REQUEST_URI=/v1/payments/funding-transfers "$@" \
+	    cgi-fcgi -bind -connect "$fsock" 2>&1 | tr -d '\r' | head -1
+}
+for c in 001 011 012 015 033 177; do
+	ctl=$(printf "\\$c"; printf x)
+	ctl=${ctl%x}	# $(...) would drop a trailing LF
+	is "dj-api-key ending in \\$c (FastCGI): 401" "$(fcgi_get \
+	    HTTP_DJ_API_KEY="$key$ctl" HTTP_DJ_CLIENT=OPERATOR)" 'Status: 401 Unauthorized'
+	is "dj-client ending in \\$c (FastCGI): 400" "$(fcgi_get \
+	    HTTP_DJ_API_KEY="$key" HTTP_DJ_CLIENT="OPERATOR$ctl")" 'Status: 400 Bad Request'
+done
+is "a bad key with a bad dj-client: 401 first (SPEC 6 order)" "$(fcgi_get \
+    HTTP_DJ_API_KEY="${key}x" HTTP_DJ_CLIENT="$(printf 'OPERATOR\001')")" 'Status: 401 Unauthorized'
 hdrs=$(curl -s -o /dev/null -D - -X PUT "$FTX_URL/v1/payments/funding-transfers/export/x")
 like "405 on an export: Allow names GET, HEAD and DELETE" "$hdrs" $'\nAllow: GET, HEAD, DELETE\r'
 
