@@ -242,20 +242,27 @@ server.errorlog = "$S2/lighttpd-error.log"
 accesslog.filename = "$S2/lighttpd-access.log"
 include "$S2/l.snippet"
 EOF
-ok "shipped lighttpd configuration: lighttpd -tt" lighttpd -tt -f "$S2/l.conf"
-lighttpd -D -f "$S2/l.conf" </dev/null >"$S2/lighttpd.out" 2>&1 &
-lp=$!
-at_exit "kill $lp 2>/dev/null"
 up() { [ "$(http_code GET "http://127.0.0.1:$1/v1/health")" = 200 ]; }
-ok "shipped lighttpd configuration: up" wait_for 15 up "$port"
-r GET "http://127.0.0.1:$port$EPATH/$ID/download?expires=$E&signature=$S"
-is "shipped lighttpd configuration: download 200" "$CODE" 200
-kill "$lp"
-wait_for 10 sh -c "! kill -0 $lp 2>/dev/null"
-like "shipped lighttpd: the access log has the download path" \
-    "$(cat "$S2/lighttpd-access.log")" "\"GET $EPATH/$ID/download HTTP/1.1\" 200"
-is "shipped lighttpd: no signature in its logs" \
-    "$(cat "$S2"/lighttpd-*.log | grep -c -F -e "$S" -e 'signature=')" 0
+# shipped NAME PREFIX PORT CMD...: runs the web server CMD on PORT, one
+# download through it, then stops it and searches its logs PREFIX-*.log.
+shipped() {
+	_n=$1 _pre=$2 _port=$3
+	shift 3
+	"$@" </dev/null >"$_pre.out" 2>&1 &
+	_pid=$!
+	at_exit "kill $_pid 2>/dev/null"
+	ok "shipped $_n configuration: up" wait_for 15 up "$_port"
+	r GET "http://127.0.0.1:$_port$EPATH/$ID/download?expires=$E&signature=$S"
+	is "shipped $_n configuration: download 200" "$CODE" 200
+	kill "$_pid"
+	wait_for 15 sh -c "! kill -0 $_pid 2>/dev/null"
+	like "shipped $_n: the access log has the download path" \
+	    "$(cat "$_pre-access.log")" "\"GET $EPATH/$ID/download HTTP/1.1\" 200"
+	is "shipped $_n: no signature in its logs" \
+	    "$(cat "$_pre"-*.log | grep -c -F -e "$S" -e 'signature=')" 0
+}
+ok "shipped lighttpd configuration: lighttpd -tt" lighttpd -tt -f "$S2/l.conf"
+shipped lighttpd "$S2/lighttpd" "$port" lighttpd -D -f "$S2/l.conf"
 
 if [ -f /usr/lib/apache2/modules/mod_xsendfile.so ]; then
 	port=$(free_port) || bail "no free port"
@@ -286,18 +293,7 @@ EOF
 		printf 'User ftxstack\nGroup ftxstack\n' >>"$S2/a.conf"
 	fi
 	ok "shipped Apache configuration: apache2 -t" apache2 -t -f "$S2/a.conf"
-	apache2 -f "$S2/a.conf" -DFOREGROUND </dev/null >"$S2/apache.out" 2>&1 &
-	ap=$!
-	at_exit "kill $ap 2>/dev/null"
-	ok "shipped Apache configuration: up" wait_for 15 up "$port"
-	r GET "http://127.0.0.1:$port$EPATH/$ID/download?expires=$E&signature=$S"
-	is "shipped Apache configuration: download 200" "$CODE" 200
-	kill "$ap"
-	wait_for 15 sh -c "! kill -0 $ap 2>/dev/null"
-	like "shipped Apache: the access log has the download path" \
-	    "$(cat "$S2/apache-access.log")" "\"GET $EPATH/$ID/download HTTP/1.1\" 200"
-	is "shipped Apache: no signature in its logs" \
-	    "$(cat "$S2"/apache-*.log | grep -c -F -e "$S" -e 'signature=')" 0
+	shipped Apache "$S2/apache" "$port" apache2 -f "$S2/a.conf" -DFOREGROUND
 else
 	skip "shipped Apache configuration" "mod_xsendfile is not installed"
 fi
