@@ -82,6 +82,11 @@ void ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_query *q, int size, int col_usec, int col_id,
     ftx_api_rows_fn rows, ftx_api_item_fn item);
 
+/* 1 if s (NULL: 0) holds a control byte of SPEC 7 (U+0001-U+001F,
+ * U+007F; NUL ends the string): a header value that ftx reads and that
+ * holds one is refused. */
+int ftx_api_has_control(const char *s);
+
 /* 503 SERVICE_UNAVAILABLE. */
 void ftx_api_send_unavailable(struct ftx_http_req *req);
 

@@ -4,7 +4,9 @@
  * The signed URL is the credential (it is e-mailed to CC recipients): no
  * API key.  The signature is checked first, in constant time; then the
  * expiry and the export's state.  With sendfile configured the web server
- * sends the file; otherwise the responder streams it.
+ * sends the file; otherwise the responder streams it.  Conditional
+ * requests (If-None-Match, If-Modified-Since) get 304, GET and HEAD alike;
+ * Last-Modified is the export's completedAt.
  */
 #include <sys/stat.h>
 
@@ -18,12 +20,15 @@
 
 #include "api.h"
 #include "form.h"
+#include "httpcond.h"
 #include "log.h"
 #include "signurl.h"
 #include "store.h"
 
 #define DOWNLOAD_SQL \
-	"SELECT e.file_path, e.file_size, e.sha256 FROM exports e " \
+	"SELECT e.file_path, e.file_size, e.sha256, " \
+	"(extract(epoch FROM coalesce(e.completed_at, e.updated_at)) " \
+	"* 1000000)::bigint FROM exports e " \
 	"WHERE e.id = $1 AND e.status = 'READY' AND e.expires_at > now()"
 
 static const char *const own[] = { "expires", "signature", NULL };
@@ -59,65 +64,147 @@ link_params(const char *query, char **values, long long *expires)
 	return 0;
 }
 
+/* What the database says of a READY export. */
+struct download {
+	const char	*id;
+	const char	*path;
+	const char	*size;		/* decimal, as PostgreSQL prints it */
+	const char	*sha256;
+	int64_t		 completed;	/* usec: Last-Modified */
+};
+
+/* The headers of a 200 (all) or of a 304 (validators and caching only,
+ * RFC 9110 15.4.5) into buf[len].  Returns the length, or -1. */
+static int
+download_headers(const struct download *d, int full, char *buf, size_t len)
+{
+	char date[FTX_HTTPDATE_LEN];
+	int n;
+
+	ftx_httpcond_date_format(d->completed, date);
+	n = snprintf(buf, len,
+	    "ETag: \"%s\"\r\n"
+	    "Last-Modified: %s\r\n"
+	    "Cache-Control: private, no-store\r\n", d->sha256, date);
+	if (full && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n,
+		    "Content-Type: text/csv; charset=utf-8\r\n"
+		    "Content-Disposition: attachment; "
+		    "filename=\"funding-transfers-%s.csv\"\r\n"
+		    "Content-Length: %s\r\n", d->id, d->size);
+	return n > 0 && (size_t)n < len ? n : -1;
+}
+
+/* Opens the file.  Returns the descriptor, or -1 having answered: the file
+ * gone since the READY check (the daemon expired the export meanwhile) is
+ * 410 like an expired link, anything else 500. */
+static int
+open_export(struct ftx_http_req *req, const struct download *d)
+{
+	int fd;
+
+	if ((fd = open(d->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) != -1)
+		return fd;
+	if (errno == ENOENT) {
+		log_info("export %s: its file is gone (expired meanwhile)",
+		    d->id);
+		ftx_http_send_error(req, FTX_E_LINK_EXPIRED, NULL,
+		    "the export is no longer available", NULL);
+	} else {
+		log_err("export %s: file %s cannot be opened: %s", d->id,
+		    d->path, strerror(errno));
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "the file is not available", NULL);
+	}
+	return -1;
+}
+
+/* Answers GET or HEAD for d: 304 when the request's validators match, the
+ * headers alone for HEAD, else the file, sent by the web server when
+ * sendfile is configured or copied here. */
 static void
-send_file(struct ftx_api_ctx *ctx, struct ftx_http_req *req, const char *id,
-    const char *path, const char *size, const char *sha256)
+send_file(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct download *d)
 {
 	static const char *const names[] = { NULL, "X-Sendfile",
 	    "X-LIGHTTPD-send-file", "X-Accel-Redirect" };
 	char headers[2048], where[1024], buf[65536];
 	int head_only = strcmp(req->method, "HEAD") == 0;
-	int fd = -1, n;
+	int fd, n;
 	ssize_t got;
 
-	n = snprintf(headers, sizeof(headers),
-	    "Content-Type: text/csv; charset=utf-8\r\n"
-	    "Content-Disposition: attachment; "
-	    "filename=\"funding-transfers-%s.csv\"\r\n"
-	    "Content-Length: %s\r\n"
-	    "ETag: \"%s\"\r\n"
-	    "Cache-Control: private, no-store\r\n", id, size, sha256);
-	if (!head_only && ctx->cfg->sendfile != FTX_SENDFILE_OFF) {
-		if (ftx_store_served_path(ctx->cfg, path, where,
-		    sizeof(where)) == -1)
-			goto broken;
-		snprintf(headers + n, sizeof(headers) - (size_t)n, "%s: %s\r\n",
-		    names[ctx->cfg->sendfile], where);
-		ftx_http_send_head(req, 200, headers);
+	if ((fd = open_export(req, d)) == -1)
 		return;
+	if (ftx_httpcond_not_modified(
+	    ftx_http_param(req, "HTTP_IF_NONE_MATCH"),
+	    ftx_http_param(req, "HTTP_IF_MODIFIED_SINCE"), d->sha256,
+	    d->completed)) {
+		if (download_headers(d, 0, headers, sizeof(headers)) != -1)
+			ftx_http_send_head(req, 304, headers);
+		goto out;
 	}
-	if (!head_only && (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		goto broken;
+	if ((n = download_headers(d, 1, headers, sizeof(headers))) == -1)
+		goto out;
+	if (!head_only && ctx->cfg->sendfile != FTX_SENDFILE_OFF) {
+		if (ftx_store_served_path(ctx->cfg, d->path, where,
+		    sizeof(where)) == -1)
+			goto out;
+		snprintf(headers + n, sizeof(headers) - (size_t)n,
+		    "%s: %s\r\n", names[ctx->cfg->sendfile], where);
+		ftx_http_send_head(req, 200, headers);
+		goto out;
+	}
 	ftx_http_send_head(req, 200, headers);
-	while (fd != -1 && (got = read(fd, buf, sizeof(buf))) > 0)
+	while (!head_only && (got = read(fd, buf, sizeof(buf))) > 0)
 		if (ftx_http_write(req, buf, (size_t)got) == -1)
 			break;	/* the client went away */
-	if (fd != -1)
-		close(fd);
-	return;
-broken:
-	log_err("export %s: file %s cannot be served: %s", id, path,
-	    strerror(errno));
-	ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
-	    "the file is not available", NULL);
+out:
+	if (req->status == 0) {
+		log_err("export %s: file %s cannot be served", d->id, d->path);
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "the file is not available", NULL);
+	}
+	close(fd);
+}
+
+/* The conditional headers are read: a control byte in one is refused
+ * (SPEC 7).  0, or -1 having answered 400. */
+static int
+check_conditionals(struct ftx_http_req *req)
+{
+	static const char *const names[][2] = {
+		{ "HTTP_IF_NONE_MATCH", "If-None-Match" },
+		{ "HTTP_IF_MODIFIED_SINCE", "If-Modified-Since" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (ftx_api_has_control(ftx_http_param(req, names[i][0]))) {
+			ftx_http_send_error(req, FTX_E_INVALID_PARAMETER,
+			    names[i][1], "holds a control character", NULL);
+			return -1;
+		}
+	return 0;
 }
 
 void
 ftx_api_download(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params)
 {
-	const char *id = params->value[0];
+	struct download d;
 	char *values[2] = { NULL, NULL };
-	const char *p[1] = { id };
+	const char *p[1] = { params->value[0] };
 	long long expires = 0;
 	PGresult *res = NULL;
 
 	if (link_params(req->query, values, &expires) == -1 ||
-	    !ftx_signurl_verify(ctx->keys, id, values[0], values[1])) {
+	    !ftx_signurl_verify(ctx->keys, p[0], values[0], values[1])) {
 		ftx_http_send_error(req, FTX_E_INVALID_SIGNATURE, "signature",
 		    "the link is not valid", NULL);
 		goto out;
 	}
+	if (check_conditionals(req) == -1)
+		goto out;
 	if (expires <= (long long)time(NULL)) {
 		ftx_http_send_error(req, FTX_E_LINK_EXPIRED, NULL,
 		    "the link has expired", NULL);
@@ -133,8 +220,12 @@ ftx_api_download(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		    "the export is no longer available", NULL);
 		goto out;
 	}
-	send_file(ctx, req, id, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-	    PQgetvalue(res, 0, 2));
+	d.id = p[0];
+	d.path = PQgetvalue(res, 0, 0);
+	d.size = PQgetvalue(res, 0, 1);
+	d.sha256 = PQgetvalue(res, 0, 2);
+	d.completed = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	send_file(ctx, req, &d);
 out:
 	PQclear(res);
 	free(values[0]);

@@ -42,17 +42,44 @@ pattern_match(const char *pattern, const char *path,
 	}
 }
 
+/* 1 if the comma-separated list allow already names method. */
+static int
+allow_has(const char *allow, const char *method)
+{
+	size_t mlen = strlen(method);
+	const char *p = allow;
+
+	while (*p != '\0') {
+		if (strncmp(p, method, mlen) == 0 &&
+		    (p[mlen] == ',' || p[mlen] == '\0'))
+			return 1;
+		p += strcspn(p, ",");
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+/* Appends method to the list in allow, once, if it fits. */
 static void
 allow_append(char *allow, size_t allowlen, const char *method)
 {
 	size_t used = strlen(allow);
 	size_t need = strlen(method) + (used > 0 ? 2 : 0);
 
-	if (used + need >= allowlen)
+	if (allow_has(allow, method) || used + need >= allowlen)
 		return;
 	if (used > 0)
 		strcat(allow, ", ");
 	strcat(allow, method);
+}
+
+/* 1 if a request with method is answered by route r: HEAD is answered
+ * wherever GET is (RFC 9110 9.3.2), with the same headers and no body. */
+static int
+method_matches(const struct ftx_route *r, const char *method)
+{
+	return strcmp(r->method, method) == 0 ||
+	    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0);
 }
 
 enum ftx_route_result
@@ -71,13 +98,16 @@ ftx_route_match(const struct ftx_route *table, const char *method,
 		if (!pattern_match(r->pattern, path, &scratch))
 			continue;
 		path_known = 1;
-		if (strcmp(r->method, method) == 0) {
+		if (method_matches(r, method)) {
 			*found = r;
 			*params = scratch;
 			return FTX_ROUTE_FOUND;
 		}
-		if (allowlen > 0)
+		if (allowlen > 0) {
 			allow_append(allow, allowlen, r->method);
+			if (strcmp(r->method, "GET") == 0)
+				allow_append(allow, allowlen, "HEAD");
+		}
 	}
 	return path_known ? FTX_ROUTE_METHOD_NOT_ALLOWED : FTX_ROUTE_NOT_FOUND;
 }

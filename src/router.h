@@ -4,6 +4,8 @@
  * A pattern is a path whose segments are literals or "{name}", which
  * captures one non-empty segment.  An unknown path is NOT_FOUND; a known
  * path with another method is METHOD_NOT_ALLOWED with the methods allowed.
+ * HEAD is answered wherever GET is (SPEC 7): a table lists GET alone, HEAD
+ * finds the GET route and Allow names both.
  */
 #ifndef FTX_ROUTER_H
 #define FTX_ROUTER_H
@@ -33,8 +35,10 @@ enum ftx_route_result {
 /*
  * Looks up method and path (without query string) in table, which ends with
  * an entry whose pattern is NULL.  FOUND: *found is the entry and params
- * holds the captures.  METHOD_NOT_ALLOWED: allow[allowlen] receives the
- * allowed methods, e.g. "GET, DELETE".  A path that does not start with "/",
+ * holds the captures; a HEAD request finds the first route for HEAD or GET
+ * on the path.  METHOD_NOT_ALLOWED: allow[allowlen] receives the allowed
+ * methods, each once, e.g. "GET, HEAD, DELETE" (methods that do not fit
+ * are left out).  A path that does not start with "/",
  * has an empty segment or a segment longer than FTX_ROUTE_PARAM_MAX is
  * NOT_FOUND.
  */

@@ -1,5 +1,6 @@
 /*
- * check_router.c - route matching: found, 404, 405 with Allow, captures.
+ * check_router.c - route matching: found, 404, 405 with Allow, captures,
+ * HEAD wherever GET is.
  */
 #include <string.h>
 
@@ -7,7 +8,7 @@
 #include "router.h"
 
 enum { R_HEALTH = 1, R_LIST, R_EXPORT_POST, R_EXPORT_LIST, R_EXPORT_GET,
-    R_EXPORT_DELETE, R_DOWNLOAD_GET, R_DOWNLOAD_HEAD };
+    R_EXPORT_DELETE, R_DOWNLOAD_GET };
 
 static const struct ftx_route routes[] = {
 	{ "GET", "/v1/health", R_HEALTH },
@@ -19,8 +20,6 @@ static const struct ftx_route routes[] = {
 	    R_EXPORT_DELETE },
 	{ "GET", "/v1/payments/funding-transfers/export/{id}/download",
 	    R_DOWNLOAD_GET },
-	{ "HEAD", "/v1/payments/funding-transfers/export/{id}/download",
-	    R_DOWNLOAD_HEAD },
 	{ NULL, NULL, 0 }
 };
 
@@ -31,8 +30,17 @@ static const struct {
 	const char *param;	/* first capture, or the Allow header */
 } cases[] = {
 	{ "GET", "/v1/health", FTX_ROUTE_FOUND, R_HEALTH, NULL },
-	{ "POST", "/v1/health", FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "GET" },
-	{ "HEAD", "/v1/health", FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "GET" },
+	{ "POST", "/v1/health", FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "GET, HEAD" },
+	{ "HEAD", "/v1/health", FTX_ROUTE_FOUND, R_HEALTH, NULL },
+	{ "OPTIONS", "/v1/health", FTX_ROUTE_METHOD_NOT_ALLOWED, 0,
+	    "GET, HEAD" },
+	{ "HEAD", "/v1/payments/funding-transfers", FTX_ROUTE_FOUND, R_LIST,
+	    NULL },
+	{ "HEAD", "/v1/payments/funding-transfers/export", FTX_ROUTE_FOUND,
+	    R_EXPORT_LIST, NULL },
+	{ "HEAD", "/v1/payments/funding-transfers/export/abc",
+	    FTX_ROUTE_FOUND, R_EXPORT_GET, "abc" },
+	{ "HEAD", "/v1/no/such/path", FTX_ROUTE_NOT_FOUND, 0, "" },
 	{ "GET", "/v1/health/", FTX_ROUTE_NOT_FOUND, 0, "" },
 	{ "GET", "/v1//health", FTX_ROUTE_NOT_FOUND, 0, "" },
 	{ "GET", "/v1/healthz", FTX_ROUTE_NOT_FOUND, 0, "" },
@@ -44,7 +52,7 @@ static const struct {
 	{ "GET", "/v1/payments/funding-transfers", FTX_ROUTE_FOUND, R_LIST,
 	    NULL },
 	{ "PUT", "/v1/payments/funding-transfers/export",
-	    FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "POST, GET" },
+	    FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "POST, GET, HEAD" },
 	{ "POST", "/v1/payments/funding-transfers/export", FTX_ROUTE_FOUND,
 	    R_EXPORT_POST, NULL },
 	{ "GET", "/v1/payments/funding-transfers/export/abc-123",
@@ -52,9 +60,9 @@ static const struct {
 	{ "DELETE", "/v1/payments/funding-transfers/export/abc-123",
 	    FTX_ROUTE_FOUND, R_EXPORT_DELETE, "abc-123" },
 	{ "POST", "/v1/payments/funding-transfers/export/abc-123",
-	    FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "GET, DELETE" },
+	    FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "GET, HEAD, DELETE" },
 	{ "HEAD", "/v1/payments/funding-transfers/export/x/download",
-	    FTX_ROUTE_FOUND, R_DOWNLOAD_HEAD, "x" },
+	    FTX_ROUTE_FOUND, R_DOWNLOAD_GET, "x" },
 	{ "DELETE", "/v1/payments/funding-transfers/export/x/download",
 	    FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "GET, HEAD" },
 	{ "GET", "/v1/payments/funding-transfers/export//download",
@@ -71,7 +79,8 @@ static const struct {
 	    "0123456789012345678901234567890123456789012345678901234567890123"
 	    "01234567890123456789012345678901234567890123456789012345678901234",
 	    FTX_ROUTE_NOT_FOUND, 0, "" },
-	{ "get", "/v1/health", FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "GET" },
+	{ "get", "/v1/health", FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "GET, HEAD" },
+	{ "head", "/v1/health", FTX_ROUTE_METHOD_NOT_ALLOWED, 0, "GET, HEAD" },
 };
 
 START_TEST(test_route_table)
@@ -99,6 +108,33 @@ START_TEST(test_route_table)
 }
 END_TEST
 
+/* A table that lists HEAD itself: it answers HEAD, and Allow names each
+ * method once. */
+static const struct ftx_route explicit_head[] = {
+	{ "GET", "/a", 1 },
+	{ "HEAD", "/b", 2 },
+	{ "GET", "/b", 3 },
+	{ NULL, NULL, 0 }
+};
+
+START_TEST(test_explicit_head)
+{
+	const struct ftx_route *found;
+	struct ftx_route_params params;
+	char allow[64];
+
+	ck_assert_int_eq(ftx_route_match(explicit_head, "HEAD", "/b", &found,
+	    &params, allow, sizeof(allow)), FTX_ROUTE_FOUND);
+	ck_assert_int_eq(found->id, 2);
+	ck_assert_int_eq(ftx_route_match(explicit_head, "GET", "/b", &found,
+	    &params, allow, sizeof(allow)), FTX_ROUTE_FOUND);
+	ck_assert_int_eq(found->id, 3);
+	ck_assert_int_eq(ftx_route_match(explicit_head, "PUT", "/b", &found,
+	    &params, allow, sizeof(allow)), FTX_ROUTE_METHOD_NOT_ALLOWED);
+	ck_assert_str_eq(allow, "HEAD, GET");
+}
+END_TEST
+
 START_TEST(test_allow_truncated_safely)
 {
 	const struct ftx_route *found;
@@ -121,6 +157,7 @@ ftx_test_suite(void)
 	tcase_add_loop_test(tc, test_route_table, 0,
 	    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_allow_truncated_safely);
+	tcase_add_test(tc, test_explicit_head);
 	suite_add_tcase(s, tc);
 	return s;
 }

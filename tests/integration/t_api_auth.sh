@@ -80,14 +80,14 @@ not_allowed() { # METHOD PATH ALLOW
 	like "$1 $2: Allow: $3" "$HDRS" "^Allow: $3\$"
 }
 for m in POST PUT PATCH DELETE; do
-	not_allowed "$m" /v1/health GET
-	not_allowed "$m" /v1/payments/funding-transfers GET
+	not_allowed "$m" /v1/health 'GET, HEAD'
+	not_allowed "$m" /v1/payments/funding-transfers 'GET, HEAD'
 done
 for m in PUT PATCH DELETE; do
-	not_allowed "$m" /v1/payments/funding-transfers/export 'POST, GET'
+	not_allowed "$m" /v1/payments/funding-transfers/export 'POST, GET, HEAD'
 done
 for m in POST PUT PATCH; do
-	not_allowed "$m" /v1/payments/funding-transfers/export/some-id 'GET, DELETE'
+	not_allowed "$m" /v1/payments/funding-transfers/export/some-id 'GET, HEAD, DELETE'
 done
 req PUT "$E/x" "${AOP[@]}" -H 'Content-Type: application/json' -d '{'
 is "405 comes before the body is read" "$CODE" 405

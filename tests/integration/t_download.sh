@@ -5,11 +5,15 @@
 # checked before anything else: tampered or missing parts give 403
 # INVALID_SIGNATURE, a past expiry or an export no longer READY 410
 # LINK_EXPIRED; every secret line verifies (rotation); HEAD answers the
-# same headers; the same through lighttpd with and without X-Sendfile and
-# through Apache with mod_xsendfile.
+# same headers; Last-Modified is completedAt; If-None-Match and
+# If-Modified-Since give 304 on GET and HEAD; a file gone after the READY
+# check gives 410, not 500; a control byte in a conditional header gives
+# 400; the same through lighttpd with and without X-Sendfile and through
+# Apache with mod_xsendfile.
 . "${FTX_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
 
 PY=/usr/bin/python3
+flip0=0000000000000000000000000000000000000000000000000000000000000000
 EPATH=/v1/payments/funding-transfers/export
 [ -x "$FTX_BUILDDIR/src/ftx-exportd" ] || bail "ftx-exportd is not built"
 
@@ -19,8 +23,10 @@ req() {
 	_m=$1 _u=$2
 	shift 2
 	if [ "$_m" = HEAD ]; then set -- --head "$@"; else set -- -X "$_m" "$@"; fi
+	rm -f "$W/req.out"	# curl writes nothing when there is no body
 	CODE=$(curl -s -o "$W/req.out" -D "$W/req.hdr" -w '%{http_code}' \
 	    --max-time 30 "$@" "$_u")
+	touch "$W/req.out"
 	BODY=$(cat "$W/req.out")
 	HDRS=$(tr -d '\r' <"$W/req.hdr" | sed 1d)
 }
@@ -44,9 +50,9 @@ print(hmac.new(key.encode(), (eid + "\n" + exp).encode(),
                hashlib.sha256).hexdigest())
 EOF
 }
-# The five headers of a download, in a fixed order.
+# The six headers of a download, in a fixed order.
 dl_headers() {
-	printf '%s\n' "$HDRS" | grep -iE '^(content-type|content-disposition|content-length|etag|cache-control):' |
+	printf '%s\n' "$HDRS" | grep -iE '^(content-type|content-disposition|content-length|etag|cache-control|last-modified):' |
 	    sed 's/^\([^:]*\):/\L\1:/' | sort
 }
 # setup LABEL: data, an operator, one READY export: sets KEY, ID, SHA,
@@ -69,6 +75,7 @@ setup() {
 	SHA=$(jv 'd["sha256"]')
 	SIZE=$(jv 'd["fileSize"]')
 	URL=$(jv 'd["downloadUrl"]')
+	LM=$(TZ=UTC LC_ALL=C date -d "$(jv 'd["completedAt"]')" '+%a, %d %b %Y %H:%M:%S GMT')
 	FILE=$(psql_q "SELECT file_path FROM exports WHERE id = '$ID'")
 }
 # download_ok LABEL: the link gives the file with the SPEC's headers, and
@@ -83,12 +90,63 @@ download_ok() {
 	    "content-disposition: attachment; filename=\"funding-transfers-$ID.csv\"" \
 	    "content-length: $SIZE" \
 	    'content-type: text/csv; charset=utf-8' \
-	    "etag: \"$SHA\"")"
+	    "etag: \"$SHA\"" \
+	    "last-modified: $LM")"
 	unlike "$1: no X-Sendfile header reaches the client" "$HDRS" '^(X-Sendfile|X-LIGHTTPD-send-file|X-Accel-Redirect):'
 	get_hdrs=$(dl_headers)
 	req HEAD "$URL"
 	is "$1: HEAD: 200" "$CODE" 200
 	is "$1: HEAD: the same headers" "$(dl_headers)" "$get_hdrs"
+	conditional_ok "$1"
+	file_gone "$1"
+}
+# conditional_ok LABEL: If-None-Match and If-Modified-Since give 304 on GET
+# and HEAD alike (SPEC 7), with the validators and no body.
+conditional_ok() {
+	for _m in GET HEAD; do
+		req $_m "$URL" -H "If-None-Match: \"$SHA\""
+		is "$1: $_m If-None-Match (the ETag): 304" "$CODE" 304
+		if [ $_m = GET ]; then	# (curl --head writes the headers there)
+			is "$1: GET 304: no body" "$(wc -c <"$W/req.out")" 0
+		fi
+		is "$1: $_m 304: ETag and Last-Modified" \
+		    "$(printf '%s\n' "$HDRS" | grep -iE '^(etag|last-modified):' | sed 's/^\([^:]*\):/\L\1:/' | sort)" \
+		    "$(printf '%s\n' "etag: \"$SHA\"" "last-modified: $LM")"
+		unlike "$1: $_m 304: no X-Sendfile" "$HDRS" '^(X-Sendfile|X-LIGHTTPD-send-file|X-Accel-Redirect):'
+		req $_m "$URL" -H "If-None-Match: \"other\", W/\"$SHA\""
+		is "$1: $_m If-None-Match, a list with the weak ETag: 304" "$CODE" 304
+		req $_m "$URL" -H 'If-None-Match: *'
+		is "$1: $_m If-None-Match *: 304" "$CODE" 304
+		req $_m "$URL" -H 'If-None-Match: "other"'
+		is "$1: $_m If-None-Match, another ETag: 200" "$CODE" 200
+		req $_m "$URL" -H "If-Modified-Since: $LM"
+		is "$1: $_m If-Modified-Since = Last-Modified: 304" "$CODE" 304
+		req $_m "$URL" -H 'If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT'
+		is "$1: $_m If-Modified-Since before: 200" "$CODE" 200
+		req $_m "$URL" -H 'If-Modified-Since: not a date'
+		is "$1: $_m If-Modified-Since not a date: ignored, 200" "$CODE" 200
+		req $_m "$URL" -H 'If-None-Match: "other"' -H "If-Modified-Since: $LM"
+		is "$1: $_m If-None-Match decides alone: 200" "$CODE" 200
+	done
+	req GET "$URL" -H 'If-None-Match: "other"'
+	is "$1: a 200 after a failed condition is the file" \
+	    "$(sha256sum <"$W/req.out" | cut -d ' ' -f 1)" "$SHA"
+	req GET "$FTX_URL$EPATH/$ID/download?expires=1&signature=$flip0" -H "If-None-Match: \"$SHA\""
+	is "$1: If-None-Match does not pass a bad signature: 403" "$CODE" 403
+}
+# file_gone LABEL: the file deleted after the READY check (the daemon
+# expires the export meanwhile): 410 LINK_EXPIRED, never 500.
+file_gone() {
+	mv "$FILE" "$FILE.away" || bail "$1: cannot move $FILE"
+	for _m in GET HEAD; do
+		req $_m "$URL"
+		is "$1: $_m, the file gone after the READY check: 410" "$CODE" 410
+	done
+	req GET "$URL"
+	is "$1: ... LINK_EXPIRED" "$(jv 'd["errors"][0]["code"]')" LINK_EXPIRED
+	mv "$FILE.away" "$FILE"
+	req GET "$URL"
+	is "$1: the file back: 200" "$CODE" 200
 }
 
 # ------------------------------------------------------------ lighttpd, X-Sendfile
@@ -137,6 +195,16 @@ forbidden "a case change in the export id" "$(printf '%s' "$ID" | tr a-f A-F)" "
 forbidden "signed with an unknown secret" "$ID" "expires=$E&signature=$(sign "$ID" "$E" 0)"
 req HEAD "$FTX_URL$EPATH/$ID/download?expires=$E&signature=$flip"
 is "HEAD with a bad signature: 403" "$CODE" 403
+# A control byte in a conditional header (SPEC 7): 400.  Web servers refuse
+# most control bytes themselves: ask the pool over FastCGI.
+fsock=$(sed -n 's/^listen *= *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$FTX_CONFIG")
+for h in HTTP_IF_NONE_MATCH HTTP_IF_MODIFIED_SINCE; do
+	raw=$(env REQUEST_METHOD=GET REQUEST_URI="$EPATH/$ID/download" \
+	    QUERY_STRING="expires=$E&signature=$S" "$h=$(printf '"x"\001')" \
+	    cgi-fcgi -bind -connect "$fsock" 2>&1 | tr -d '\r')
+	like "a control byte in $h: 400" "$raw" '^Status: 400'
+	like "... INVALID_PARAMETER" "$raw" '"code":"INVALID_PARAMETER"'
+done
 past=$(($(date +%s) - 60))
 req GET "$FTX_URL$EPATH/$ID/download?expires=$past&signature=$flip"
 is "a past expiry with a bad signature: 403 (the signature first)" "$CODE" 403

@@ -1,8 +1,9 @@
 #!/bin/bash
 # t_pool.sh - the ftx-fcgi pool on the real stack: children replaced when
 # killed, recycled after max_requests, SIGHUP reload (good and broken),
-# JSON 404/405 through the web server, -t/-V, daemon mode with a pidfile,
-# a socket inherited on fd 0, SIGTERM.
+# JSON 404/405 through the web server, HEAD wherever GET is (same status
+# and headers, no body), -t/-V, daemon mode with a pidfile, a socket
+# inherited on fd 0, SIGTERM.
 . "${FTX_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
 
 stack_up FTX_FCGI_CHILDREN=3
@@ -31,9 +32,54 @@ is "404 body" "$body" '{"errors":[{"code":"NOT_FOUND","field":null,"message":"no
 is "404 status" "$(http_code GET "$FTX_URL/v1/no/such/path")" 404
 hdrs=$(curl -s -o /dev/null -D - -X DELETE "$FTX_URL/v1/health")
 like "405 status" "$hdrs" '^HTTP/1.1 405'
-like "405 Allow header" "$hdrs" $'\nAllow: GET\r'
+like "405 Allow header" "$hdrs" $'\nAllow: GET, HEAD\r'
 like "405 JSON content type" "$hdrs" 'Content-Type: application/json; charset=utf-8'
-is "HEAD on a GET-only path is 405" "$(http_code HEAD "$FTX_URL/v1/health" -I)" 405
+# HEAD wherever GET is (SPEC 7): same status and headers, no body.
+get_hdrs=$(curl -s -o /dev/null -D - "$FTX_URL/v1/health" | tr -d '\r')
+head_out=$(curl -s --head "$FTX_URL/v1/health" | tr -d '\r')
+like "HEAD on a GET path: 200" "$head_out" '^HTTP/1.1 200'
+is "HEAD: the same Content-Type and Content-Length as GET" \
+    "$(printf '%s\n' "$head_out" | grep -iE '^content-(type|length):' | sort)" \
+    "$(printf '%s\n' "$get_hdrs" | grep -iE '^content-(type|length):' | sort)"
+# The web server drops a HEAD body anyway: ask the pool itself.
+fsock=$(sed -n 's/^listen *= *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$FTX_CONFIG")
+raw=$(REQUEST_METHOD=HEAD REQUEST_URI=/v1/health cgi-fcgi -bind -connect "$fsock" 2>&1 | tr -d '\r')
+like "HEAD over FastCGI: 200 with a Content-Length" "$raw" '^Content-Length: [1-9]'
+is "HEAD over FastCGI: no body after the headers" "$(printf '%s\n' "$raw" | sed '1,/^$/d' | wc -c)" 0
+for p in /v1/payments/funding-transfers /v1/payments/funding-transfers/export \
+    /v1/payments/funding-transfers/export/x; do
+	is "HEAD $p: 401 like GET (no key)" "$(http_code HEAD "$FTX_URL$p")" \
+	    "$(http_code GET "$FTX_URL$p")"
+done
+# Control bytes in the headers ftx reads (SPEC 7): dj-api-key 401,
+# dj-client 400.  Web servers refuse most control bytes themselves, a tab
+# passes: ask the pool over FastCGI too.
+admin tenant add pool "Pool tenant" >/dev/null
+uid=$(admin user add --tenant pool --email pool@pool.example --role OPERATOR)
+key=$(admin key create "$uid")
+tab=$(printf '\t')
+is "a valid key and client: 200" "$(http_code GET "$FTX_URL/v1/payments/funding-transfers" \
+    -H "dj-api-key: $key" -H 'dj-client: OPERATOR')" 200
+is "a tab inside dj-api-key: 401" "$(http_code GET "$FTX_URL/v1/payments/funding-transfers" \
+    -H "dj-api-key: ${key%??}$tab${key#"${key%??}"}" -H 'dj-client: OPERATOR')" 401
+is "a tab inside dj-client: 400" "$(http_code GET "$FTX_URL/v1/payments/funding-transfers" \
+    -H "dj-api-key: $key" -H "dj-client: OPER${tab}ATOR")" 400
+fcgi_get() {
+	env REQUEST_METHOD=GET REQUEST_URI=/v1/payments/funding-transfers "$@" \
+	    cgi-fcgi -bind -connect "$fsock" 2>&1 | tr -d '\r' | head -1
+}
+for c in 001 011 012 015 033 177; do
+	ctl=$(printf "\\$c"; printf x)
+	ctl=${ctl%x}	# $(...) would drop a trailing LF
+	is "dj-api-key ending in \\$c (FastCGI): 401" "$(fcgi_get \
+	    HTTP_DJ_API_KEY="$key$ctl" HTTP_DJ_CLIENT=OPERATOR)" 'Status: 401 Unauthorized'
+	is "dj-client ending in \\$c (FastCGI): 400" "$(fcgi_get \
+	    HTTP_DJ_API_KEY="$key" HTTP_DJ_CLIENT="OPERATOR$ctl")" 'Status: 400 Bad Request'
+done
+is "a bad key with a bad dj-client: 401 first (SPEC 6 order)" "$(fcgi_get \
+    HTTP_DJ_API_KEY="${key}x" HTTP_DJ_CLIENT="$(printf 'OPERATOR\001')")" 'Status: 401 Unauthorized'
+hdrs=$(curl -s -o /dev/null -D - -X PUT "$FTX_URL/v1/payments/funding-transfers/export/x")
+like "405 on an export: Allow names GET, HEAD and DELETE" "$hdrs" $'\nAllow: GET, HEAD, DELETE\r'
 
 # Reload with max_requests = 3: every child replaced, the master kept, no
 # request lost while it happens.
