@@ -294,22 +294,19 @@ accept_conn(int listen_fd)
 static int
 next_request(int listen_fd, FCGX_Request *req, int timeout)
 {
-	int rc;
-
 	if (req->ipcFd < 0 && (req->ipcFd = accept_conn(listen_fd)) < 0)
 		return -1;
 	/* FCGX_Accept_r first finishes the previous request and closes its
 	 * connection unless kept: this one is ours and must stay open. */
 	req->keepConnection = 1;
 	deadline_set(req->ipcFd, timeout);
-	if ((rc = FCGX_Accept_r(req)) < 0) {
+	if (FCGX_Accept_r(req) < 0) {
 		deadline_set(-1, 0);
 		if (deadline_hit)
 			log_warning("connection dropped: no complete request "
 			    "within %d s", timeout);
 		else
-			log_debug("connection dropped before a request: %s",
-			    strerror(-rc));
+			log_debug("connection closed without a request");
 		return -1;
 	}
 	return 0;
@@ -339,8 +336,6 @@ child_main(int listen_fd, const struct ftx_pool_settings *set, pid_t master,
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = deadline_signal;
-	sigaction(SIGALRM, &sa, NULL);
 	sigemptyset(&none);
 	sigemptyset(&stopset);
 	sigaddset(&stopset, SIGTERM);
@@ -356,6 +351,8 @@ child_main(int listen_fd, const struct ftx_pool_settings *set, pid_t master,
 			hooks->child_fini(hooks->arg);
 		_exit(0);
 	}
+	sa.sa_handler = deadline_signal;
+	sigaction(SIGALRM, &sa, NULL);
 	/* No listening socket for libfcgi: the pool accepts (next_request). */
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, -1, 0) != 0) {
 		log_err("FastCGI initialisation failed");

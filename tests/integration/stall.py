@@ -15,7 +15,10 @@ TARGET is a unix socket path or HOST:PORT.  COUNT connections are opened,
 for at most SECONDS.  Prints at the end "closed N" (connections the server
 closed, read or write side) and "open N" (still open at the end), and for
 the closed ones the longest time they were held, "held S".
+With FTX_STALL_KEY set (an operator's API key), fcgi-stdin and http-body
+POST an export with that key, so the responder reads the body it waits for.
 """
+import os
 import socket
 import struct
 import sys
@@ -43,10 +46,14 @@ def pair(name, value):
     return bytes([len(name), len(value)]) + name + value
 
 
-def fcgi_params(extra):
+KEY = os.environ.get("FTX_STALL_KEY", "").encode()
+EXPORT = b"/v1/payments/funding-transfers/export"
+
+
+def fcgi_params(extra, path=b"/v1/health"):
     body = b"".join(pair(k, v) for k, v in [
-        (b"REQUEST_METHOD", b"POST"), (b"REQUEST_URI", b"/v1/health"),
-        (b"SCRIPT_NAME", b""), (b"PATH_INFO", b"/v1/health"),
+        (b"REQUEST_METHOD", b"POST"), (b"REQUEST_URI", path),
+        (b"SCRIPT_NAME", b""), (b"PATH_INFO", path),
         (b"QUERY_STRING", b""), (b"SERVER_PROTOCOL", b"HTTP/1.1"),
         (b"REMOTE_ADDR", b"127.0.0.1")] + extra)
     return body
@@ -60,8 +67,13 @@ def streams(kind):
         half = len(params) // 2
         return begin + params[:half], params[half:] + record(4, b"")
     if kind == "fcgi-stdin":
-        params = record(4, fcgi_params([(b"CONTENT_LENGTH", b"100"),
-                                        (b"CONTENT_TYPE", b"text/plain")]))
+        extra = [(b"CONTENT_LENGTH", b"100"),
+                 (b"CONTENT_TYPE", b"application/json")]
+        if KEY:
+            extra += [(b"HTTP_DJ_CLIENT", b"OPERATOR"),
+                      (b"HTTP_DJ_API_KEY", KEY)]
+        params = record(4, fcgi_params(extra, EXPORT if KEY else
+                                       b"/v1/health"))
         return begin + params + record(4, b"") + \
             struct.pack(">BBHHBB", 1, 5, 1, 100, 4, 0), b"x" * 104
     if kind == "http-head":
@@ -69,8 +81,11 @@ def streams(kind):
             b"X-Slow: " + b"a" * 200 + b"\r\n\r\n"
         return req[:1], req[1:]
     if kind == "http-body":
-        head = b"POST /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + \
-            b"Content-Type: text/plain\r\nContent-Length: 1000\r\n\r\n"
+        head = b"POST " + (EXPORT if KEY else b"/v1/health") + \
+            b" HTTP/1.1\r\nHost: 127.0.0.1\r\n" + \
+            (b"dj-client: OPERATOR\r\ndj-api-key: " + KEY + b"\r\n"
+             if KEY else b"") + \
+            b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
         return head, b"y" * 1000
     raise SystemExit("unknown kind " + kind)
 

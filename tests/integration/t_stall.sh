@@ -35,6 +35,14 @@ children() { pgrep -P "$master" | sort; }
 kids=$(children)
 
 is "health before" "$(http_code GET "$FTX_URL/v1/health")" 200
+# An operator's key: the stalled bodies are export POSTs the responder
+# reads (an unauthenticated one is answered before its body).
+admin demo-data --tenant stall --suppliers 1 --transfers 5 --seed 3 >/dev/null ||
+    bail "demo-data"
+uid=$(admin user add --tenant stall --email ops@stall.example --role OPERATOR) ||
+    bail "user add"
+FTX_STALL_KEY=$(admin key create "$uid") || bail "key create"
+export FTX_STALL_KEY
 like "the stack's pool has request_timeout = $T" "$(cat "$FTX_CONFIG")" \
     "^request_timeout = $T\$"
 
@@ -97,6 +105,8 @@ for i in 1 2 3 4 5; do
 	is "after the slow clients: health $i" "$(http_code GET "$FTX_URL/v1/health")" 200
 done
 is "no responder died" "$(grep -c 'killed by signal\|exited with status' "$LOG")" 0
+is "no export from a body that never came" \
+    "$(psql_q "SELECT count(*) FROM exports")" 0
 is "the same responders (none replaced)" "$(children)" "$kids"
 diag "requests through stalled/slow clients: $REQS"
 
