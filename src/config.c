@@ -38,7 +38,8 @@ enum opt_type {
 	OPT_STRING,
 	OPT_INT,
 	OPT_BOOL,
-	OPT_ENUM
+	OPT_ENUM,
+	OPT_MODE		/* octal file mode, 0 .. 0777 */
 };
 
 struct opt {
@@ -81,6 +82,7 @@ static int starttls_from_name(const char *);
 #define INT(s, k, f, d, lo, hi) { s, k, OPT_INT, OFF(f), d, lo, hi, NULL, NULL, 0 }
 #define BOOL(s, k, f, d) { s, k, OPT_BOOL, OFF(f), d, 0, 0, NULL, NULL, 0 }
 #define ENUM(s, k, f, d, fn, c) { s, k, OPT_ENUM, OFF(f), d, 0, 0, fn, c, 0 }
+#define MODE(s, k, f, d) { s, k, OPT_MODE, OFF(f), d, 0, 0777, NULL, NULL, 0 }
 /* A string that may hold a password: never quoted in a message. */
 #define SECRET(s, k, f, d) { s, k, OPT_STRING, OFF(f), d, 0, 0, NULL, NULL, 1 }
 
@@ -92,6 +94,9 @@ static const struct opt opts[] = {
 	INT("fcgi", "max_requests", max_requests, "10000", 0, INT_MAX),
 	INT("fcgi", "max_body", max_body, "65536", 1, 64 * 1024 * 1024),
 	INT("fcgi", "listen_backlog", listen_backlog, "128", 1, 65535),
+	MODE("fcgi", "socket_mode", socket_mode, "0660"),
+	INT("fcgi", "request_timeout", request_timeout, "30", 1, 3600),
+	STR("fcgi", "user", fcgi_user, ""),
 
 	INT("exportd", "workers", workers, "2", 1, 64),
 	INT("exportd", "poll_interval", poll_interval, "10", 1, 3600),
@@ -100,6 +105,7 @@ static const struct opt opts[] = {
 	INT("exportd", "retry_delay", retry_delay, "30", 0, 86400),
 	STR("exportd", "export_dir", export_dir,
 	    LOCALSTATEDIR "/lib/ftx/exports"),
+	STR("exportd", "user", exportd_user, ""),
 
 	STR("download", "base_url", base_url, "http://localhost:8080"),
 	STR("download", "secret_file", secret_file,
@@ -220,6 +226,22 @@ parse_int(const char *s, int *out)
 	return 0;
 }
 
+/* Octal mode: 1 to 4 octal digits, at most max.  0 or -1. */
+static int
+parse_mode(const char *s, int max, int *out)
+{
+	size_t n = strspn(s, "01234567");
+	long v;
+
+	if (n == 0 || n > 4 || s[n] != '\0')
+		return -1;
+	v = strtol(s, NULL, 8);
+	if (v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
 /* Writes the "must be ..." text for o into buf. */
 static void
 describe(const struct opt *o, char *buf, size_t len)
@@ -238,6 +260,10 @@ describe(const struct opt *o, char *buf, size_t len)
 		break;
 	case OPT_ENUM:
 		snprintf(buf, len, "must be one of %s", o->choices);
+		break;
+	case OPT_MODE:
+		snprintf(buf, len, "must be an octal mode between 0000 and "
+		    "%04o", (unsigned)o->max);
 		break;
 	default:
 		snprintf(buf, len, "invalid value");
@@ -273,6 +299,10 @@ set_value(struct ftx_config *cfg, const struct opt *o, const char *value)
 		break;
 	case OPT_ENUM:
 		if ((v = o->lookup(value)) == -1)
+			return 1;
+		break;
+	case OPT_MODE:
+		if (parse_mode(value, o->max, &v) == -1)
 			return 1;
 		break;
 	default:

@@ -33,6 +33,9 @@ struct ftx_config {
 	int max_requests;		/* 10000 requests before recycling, 0 = never */
 	int max_body;			/* 65536 bytes */
 	int listen_backlog;		/* 128 */
+	int socket_mode;		/* 0660, mode of the unix socket */
+	int request_timeout;		/* 30 s to receive a whole request */
+	char *fcgi_user;		/* "" ; account to switch to (root) */
 
 	/* [exportd] */
 	int workers;			/* 2, 1..64 */
@@ -41,6 +44,7 @@ struct ftx_config {
 	int claim_timeout;		/* 30 s a claim lives without renewal */
 	int retry_delay;		/* 30 s, first backoff delay, doubled each try */
 	char *export_dir;		/* LOCALSTATEDIR "/lib/ftx/exports" */
+	char *exportd_user;		/* "" ; account to switch to (root) */
 
 	/* [download] */
 	char *base_url;			/* "http://localhost:8080" */

@@ -37,6 +37,7 @@ main(int argc, char *argv[])
 	if (ftx_daemon_start(&d) == 0) {
 		set.children = d.cfg.workers;
 		set.max_requests = 0;
+		set.request_timeout = 0;
 		rc = ftx_pool_run(-1, &set, &hooks) == 0 ? 0 : 1;
 	}
 	ftx_daemon_fini(&d);

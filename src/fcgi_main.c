@@ -24,6 +24,14 @@ struct fcgi_app {
 	struct ftx_api_ctx	 api;
 };
 
+static void
+app_settings(const struct fcgi_app *app, struct ftx_pool_settings *set)
+{
+	set->children = app->d.cfg.children;
+	set->max_requests = app->d.cfg.max_requests;
+	set->request_timeout = app->d.cfg.request_timeout;
+}
+
 static int
 app_reload(void *arg, struct ftx_pool_settings *set)
 {
@@ -38,8 +46,7 @@ app_reload(void *arg, struct ftx_pool_settings *set)
 		log_warning("[fcgi] listen changed: it takes effect at the "
 		    "next restart, not on reload");
 	free(listen);
-	set->children = app->d.cfg.children;
-	set->max_requests = app->d.cfg.max_requests;
+	app_settings(app, set);
 	return 0;
 }
 
@@ -98,22 +105,27 @@ main(int argc, char *argv[])
 	    .child_init = app_child_init, .handle = app_handle,
 	    .child_fini = app_child_fini };
 	struct ftx_pool_settings set;
+	char *bound = NULL;	/* the unix socket this process created */
 	int listen_fd, rc = 1;
 
 	ftx_daemon_init(&app.d, "ftx-fcgi", argc, argv);
 	/* Bind before detaching, so a start that cannot listen fails in the
-	 * shell that ran it. */
-	listen_fd = ftx_pool_listen(app.d.cfg.listen, app.d.cfg.listen_backlog);
-	if (listen_fd != -1 && ftx_daemon_start(&app.d) == 0) {
-		set.children = app.d.cfg.children;
-		set.max_requests = app.d.cfg.max_requests;
+	 * shell that ran it, and before giving up root. */
+	listen_fd = ftx_pool_listen(app.d.cfg.listen, app.d.cfg.listen_backlog,
+	    app.d.cfg.socket_mode, app.d.uid);
+	if (listen_fd > STDIN_FILENO && app.d.cfg.listen[0] == '/' &&
+	    (bound = strdup(app.d.cfg.listen)) == NULL)
+		log_err("out of memory");
+	else if (listen_fd != -1 && ftx_daemon_start(&app.d) == 0) {
+		app_settings(&app, &set);
 		rc = ftx_pool_run(listen_fd, &set, &hooks) == 0 ? 0 : 1;
 	}
-	if (listen_fd > STDIN_FILENO) {
+	if (listen_fd > STDIN_FILENO)
 		close(listen_fd);
-		if (app.d.cfg.listen[0] == '/')
-			unlink(app.d.cfg.listen);
-	}
+	/* The path bound at start, not the one a reload may have read. */
+	if (bound != NULL)
+		unlink(bound);
+	free(bound);
 	ftx_daemon_fini(&app.d);
 	return rc;
 }

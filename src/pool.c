@@ -2,14 +2,24 @@
  * pool.c - master and children of the FastCGI responder pool.
  *
  * Signals only set flags.  The master sleeps in pselect() with every signal
- * blocked except during the wait, so no flag is missed.  Children block in
- * accept() with SO_RCVTIMEO set on the listening socket, so they notice a
- * stop request or the master's death within ACCEPT_TIMEOUT_S even when the
- * signal lands just before accept().  Their stop handler has SA_RESTART:
- * accept() with a timeout, poll() and sleeps still return at once (they are
- * never restarted), but a read of a request already accepted is not cut
- * short by a reload.
+ * blocked except during the wait, so no flag is missed.  Children accept()
+ * connections themselves, with SO_RCVTIMEO set on the listening socket, so
+ * they notice a stop request or the master's death within ACCEPT_TIMEOUT_S
+ * even when the signal lands just before accept().  Their stop handler has
+ * SA_RESTART: accept() with a timeout, poll() and sleeps still return at
+ * once (they are never restarted), but a read of a request already
+ * accepted is not cut short by a reload.
+ *
+ * What bounds such a read is the request deadline: from accept() on, a
+ * connection has request_timeout seconds to deliver its whole request
+ * (parameters and body).  A one-shot SIGALRM then shuts the read side of
+ * the connection down, the blocked read() returns end-of-file, libfcgi
+ * drops the request and the child goes back to accept().  A stalled client
+ * holds a child that long, never longer.  libfcgi is handed the accepted
+ * connection (and no listening socket, so it never accepts one itself
+ * without the deadline).
  */
+#define _GNU_SOURCE		/* accept4 */
 #include <sys/types.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -19,6 +29,8 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+
+#include <sys/time.h>
 
 #include <errno.h>
 #include <netdb.h>
@@ -52,12 +64,14 @@ struct child {
 
 static volatile sig_atomic_t got_chld, got_hup, got_term;
 static volatile sig_atomic_t child_stop;
+static volatile sig_atomic_t deadline_fd = -1;	/* connection on the clock */
+static volatile sig_atomic_t deadline_hit;	/* its deadline passed */
 static pid_t child_master;	/* in a child: the master's pid */
 
 /* ---- the listening socket ---- */
 
 static int
-listen_unix(const char *path, int backlog)
+listen_unix(const char *path, int backlog, int mode, uid_t owner)
 {
 	struct sockaddr_un sun;
 	struct stat st;
@@ -97,7 +111,8 @@ listen_unix(const char *path, int backlog)
 			return -1;
 		}
 	}
-	old_umask = umask(0);
+	/* Created with the mode asked for, never wider for a moment. */
+	old_umask = umask(~(mode_t)mode & 0777);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		umask(old_umask);
 		ftx_log_errno("bind %s", path);
@@ -105,6 +120,14 @@ listen_unix(const char *path, int backlog)
 		return -1;
 	}
 	umask(old_umask);
+	/* The account the daemon switches to owns it; the group is the
+	 * directory's (set-group-id) or ours. */
+	if (owner != (uid_t)-1 && chown(path, owner, (gid_t)-1) == -1) {
+		ftx_log_errno("chown %s", path);
+		unlink(path);
+		close(fd);
+		return -1;
+	}
 	if (listen(fd, backlog) == -1) {
 		ftx_log_errno("listen %s", path);
 		close(fd);
@@ -165,7 +188,7 @@ listen_tcp(const char *spec, int backlog)
 }
 
 int
-ftx_pool_listen(const char *spec, int backlog)
+ftx_pool_listen(const char *spec, int backlog, int mode, uid_t owner)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -180,7 +203,7 @@ ftx_pool_listen(const char *spec, int backlog)
 		return STDIN_FILENO;
 	}
 	if (spec[0] == '/')
-		return listen_unix(spec, backlog);
+		return listen_unix(spec, backlog, mode, owner);
 	return listen_tcp(spec, backlog);
 }
 
@@ -209,7 +232,85 @@ child_signal(int sig)
 	child_stop = 1;
 }
 
+/* Shuts the read side of the connection on the clock down: its blocked
+ * read() returns end-of-file.  libfcgi closes a connection as the last step
+ * of a call, and the clock is stopped right after that call, before
+ * anything opens a file: the number never names another file. */
+static void
+deadline_signal(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	if (deadline_fd >= 0 && shutdown(deadline_fd, SHUT_RD) == 0)
+		deadline_hit = 1;
+	errno = saved;
+}
+
 /* ---- a child ---- */
+
+/* Starts the clock of connection fd (seconds > 0), or stops it (fd -1). */
+static void
+deadline_set(int fd, int seconds)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	if (fd == -1) {
+		setitimer(ITIMER_REAL, &it, NULL);
+		deadline_fd = -1;
+		return;
+	}
+	deadline_hit = 0;
+	deadline_fd = fd;
+	it.it_value.tv_sec = seconds;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Accepts one connection: its fd, or -1 (nothing came within
+ * ACCEPT_TIMEOUT_S, a signal, or an error worth a debug line). */
+static int
+accept_conn(int listen_fd)
+{
+	struct timeval none = { 0, 0 };
+	int fd, on = 1;
+
+	if ((fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			log_debug("accept: %s", strerror(errno));
+		return -1;
+	}
+	/* The connection inherited the listening socket's timeout, meant
+	 * for accept() only: with it a signal would cut a read short. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+	/* Answers go out whole: no Nagle delay on TCP (fails on unix). */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	return fd;
+}
+
+/* Reads the next request on req's connection (accepting one first if
+ * none is open) within timeout seconds.  0, or -1 when no request came
+ * (libfcgi then closed the connection). */
+static int
+next_request(int listen_fd, FCGX_Request *req, int timeout)
+{
+	if (req->ipcFd < 0 && (req->ipcFd = accept_conn(listen_fd)) < 0)
+		return -1;
+	/* FCGX_Accept_r first finishes the previous request and closes its
+	 * connection unless kept: this one is ours and must stay open. */
+	req->keepConnection = 1;
+	deadline_set(req->ipcFd, timeout);
+	if (FCGX_Accept_r(req) < 0) {
+		deadline_set(-1, 0);
+		if (deadline_hit)
+			log_warning("connection dropped: no complete request "
+			    "within %d s", timeout);
+		else
+			log_debug("connection closed without a request");
+		return -1;
+	}
+	return 0;
+}
 
 int
 ftx_pool_stopping(void)
@@ -218,16 +319,15 @@ ftx_pool_stopping(void)
 }
 
 static void
-child_main(int listen_fd, int max_requests, pid_t master,
+child_main(int listen_fd, const struct ftx_pool_settings *set, pid_t master,
     const struct ftx_pool_hooks *hooks)
 {
 	struct sigaction sa;
-	struct timeval none_tv = { 0, 0 };
 	FCGX_Request req;
 	sigset_t stopset, none;
 	long served = 0;
-	int rc;
 
+	ftx_daemon_child();
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 	memset(&sa, 0, sizeof(sa));
@@ -251,30 +351,28 @@ child_main(int listen_fd, int max_requests, pid_t master,
 			hooks->child_fini(hooks->arg);
 		_exit(0);
 	}
-	if (FCGX_Init() != 0 ||
-	    FCGX_InitRequest(&req, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+	sa.sa_handler = deadline_signal;
+	sigaction(SIGALRM, &sa, NULL);
+	/* No listening socket for libfcgi: the pool accepts (next_request). */
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, -1, 0) != 0) {
 		log_err("FastCGI initialisation failed");
 		_exit(1);
 	}
 	while (!ftx_pool_stopping()) {
-		rc = FCGX_Accept_r(&req);
-		if (rc < 0) {
-			/* EINTR (a signal), EAGAIN (SO_RCVTIMEO) or a
-			 * connection that failed before its request. */
-			if (rc != -EINTR && rc != -EAGAIN && rc != -EWOULDBLOCK)
-				log_debug("accept: %s", strerror(-rc));
+		if (next_request(listen_fd, &req, set->request_timeout) == -1)
 			continue;
-		}
-		/* The connection inherited the listening socket's timeout,
-		 * meant for accept() only: a slow request body must not fail. */
-		setsockopt(req.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &none_tv,
-		    sizeof(none_tv));
-		/* A stop request waits until this request is answered. */
+		/* A stop request waits until this request is answered; the
+		 * deadline stays on until libfcgi has closed the connection
+		 * (its close drains what the client still sends). */
 		sigprocmask(SIG_BLOCK, &stopset, NULL);
 		hooks->handle(hooks->arg, &req);
 		FCGX_Finish_r(&req);
+		deadline_set(-1, 0);
+		if (deadline_hit)
+			log_warning("request not complete within %d s: its "
+			    "connection was shut down", set->request_timeout);
 		sigprocmask(SIG_UNBLOCK, &stopset, NULL);
-		if (max_requests > 0 && ++served >= max_requests) {
+		if (set->max_requests > 0 && ++served >= set->max_requests) {
 			log_debug("recycling after %ld requests", served);
 			break;
 		}
@@ -307,8 +405,7 @@ spawn(struct pool *p, struct child *c)
 		return -1;
 	}
 	if (pid == 0)
-		child_main(p->listen_fd, p->set.max_requests, p->master,
-		    p->hooks);
+		child_main(p->listen_fd, &p->set, p->master, p->hooks);
 	c->pid = pid;
 	c->gen = p->gen;
 	c->started_ms = ftx_clock_ms();

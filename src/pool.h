@@ -11,11 +11,14 @@
 #ifndef FTX_POOL_H
 #define FTX_POOL_H
 
+#include <sys/types.h>
+
 #include <fcgiapp.h>
 
 struct ftx_pool_settings {
 	int	children;	/* 1..256 */
 	int	max_requests;	/* per child, 0 = unlimited */
+	int	request_timeout; /* s from accept() to a complete request */
 };
 
 struct ftx_pool_hooks {
@@ -36,10 +39,10 @@ struct ftx_pool_hooks {
 
 /* Opens the listening socket.  spec "" means the socket inherited on fd 0
  * (from the web server, spawn-fcgi or mod_fcgid); "/abs/path" a unix socket
- * (a stale socket file is replaced; mode 0666, access is controlled by the
- * directory); "host:port" or "[v6]:port" a TCP socket.  Returns the fd, or
- * -1 with the reason logged. */
-int ftx_pool_listen(const char *spec, int backlog);
+ * (a stale socket file is replaced) created with mode (0..0777) and, unless
+ * owner is (uid_t)-1, given to owner; "host:port" or "[v6]:port" a TCP
+ * socket.  Returns the fd, or -1 with the reason logged. */
+int ftx_pool_listen(const char *spec, int backlog, int mode, uid_t owner);
 
 /* In a child: 1 once the master asked it to stop (SIGTERM, reload) or died,
  * else 0.  Long work checks it and winds down. */

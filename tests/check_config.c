@@ -85,6 +85,15 @@ static const struct config_case cases[] = {
 	    { CS(export_dir, "/srv/x"), CI(ttl, 60),
 	    CS(base_url, "https://ftx.example/") } },
 
+	/* The socket, the request deadline and the accounts (SPEC §16). */
+	{ "[fcgi]\nsocket_mode = 0600\nrequest_timeout = 5\nuser = ftx\n"
+	    "[exportd]\nuser = ftxe\n", NULL,
+	    { CI(socket_mode, 0600), CI(request_timeout, 5),
+	    CS(fcgi_user, "ftx"), CS(exportd_user, "ftxe") } },
+	{ "[fcgi]\nsocket_mode = 777\nrequest_timeout = 3600\n", NULL,
+	    { CI(socket_mode, 0777), CI(request_timeout, 3600) } },
+	{ "[fcgi]\nsocket_mode = 0\n", NULL, { CI(socket_mode, 0) } },
+
 	/* Booleans. */
 	{ "[csv]\nformula_guard = off\nbom = YES\n", NULL,
 	    { CI(formula_guard, 0), CI(bom, 1) } },
@@ -194,6 +203,22 @@ static const struct config_case cases[] = {
 	{ "[mail]\nsmtp_starttls = yes\n",
 	    "f.conf:2: smtp_starttls: must be one of off, try, on",
 	    { { END, 0, 0, 0 } } },
+	{ "[fcgi]\nsocket_mode = 0666x\n", "f.conf:2: socket_mode: must be "
+	    "an octal mode between 0000 and 0777 (got \"0666x\")",
+	    { { END, 0, 0, 0 } } },
+	{ "[fcgi]\nsocket_mode = 0800\n", "f.conf:2: socket_mode: must be "
+	    "an octal mode", { { END, 0, 0, 0 } } },
+	{ "[fcgi]\nsocket_mode = 1000\n", "f.conf:2: socket_mode: must be "
+	    "an octal mode", { { END, 0, 0, 0 } } },
+	{ "[fcgi]\nsocket_mode = -660\n", "f.conf:2: socket_mode: must be "
+	    "an octal mode", { { END, 0, 0, 0 } } },
+	{ "[fcgi]\nsocket_mode =\n", "f.conf:2: socket_mode: must be "
+	    "an octal mode", { { END, 0, 0, 0 } } },
+	{ "[fcgi]\nrequest_timeout = 0\n", "f.conf:2: request_timeout: must "
+	    "be an integer between 1 and 3600", { { END, 0, 0, 0 } } },
+	{ "[exportd]\nsocket_mode = 0660\n",
+	    "f.conf:2: unknown key \"socket_mode\" in [exportd]",
+	    { { END, 0, 0, 0 } } },
 	{ "[log]\nlevel = loud\n", "f.conf:2: level: must be one of error, "
 	    "warning, notice, info, debug", { { END, 0, 0, 0 } } },
 	{ "[log]\nfacility = local8\n", "f.conf:2: facility: must be one of",
@@ -288,6 +313,10 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg.max_requests, 10000);
 	ck_assert_int_eq(cfg.max_body, 65536);
 	ck_assert_int_eq(cfg.listen_backlog, 128);
+	ck_assert_int_eq(cfg.socket_mode, 0660);
+	ck_assert_int_eq(cfg.request_timeout, 30);
+	ck_assert_str_eq(cfg.fcgi_user, "");
+	ck_assert_str_eq(cfg.exportd_user, "");
 	ck_assert_int_eq(cfg.workers, 2);
 	ck_assert_int_eq(cfg.poll_interval, 10);
 	ck_assert_int_eq(cfg.max_attempts, 3);
@@ -464,7 +493,7 @@ START_TEST(test_sample)
 	ftx_config_free(&cfg);
 
 	n = uncomment(path, conf_path);
-	ck_assert_int_eq(n, 28);	/* every key of the table */
+	ck_assert_int_eq(n, 32);	/* every key of the table */
 	ck_assert_msg(ftx_config_load(&cfg, conf_path, err, sizeof(err)) == 0,
 	    "%s", err);
 	/* The sample documents the real defaults. */
@@ -480,6 +509,8 @@ START_TEST(test_sample)
 #define SAME_INT(f)	ck_assert_int_eq(cfg.f, def.f)
 	SAME_STR(conninfo); SAME_STR(listen); SAME_INT(children);
 	SAME_INT(max_requests); SAME_INT(max_body); SAME_INT(listen_backlog);
+	SAME_INT(socket_mode); SAME_INT(request_timeout); SAME_STR(fcgi_user);
+	SAME_STR(exportd_user);
 	SAME_INT(workers); SAME_INT(poll_interval); SAME_INT(max_attempts);
 	SAME_INT(claim_timeout); SAME_INT(retry_delay);
 	SAME_STR(base_url); SAME_INT(ttl); SAME_INT(sendfile);

@@ -17,6 +17,9 @@ stack_up FTX_EXPORTD_WORKERS=2 FTX_CONF_APPEND='[exportd]
 claim_timeout = 10'
 E=$FTX_URL/v1/payments/funding-transfers/export
 W=$FTX_STACK_DIR/texp
+# A second daemon's pidfile: as root it writes it as ftxstack, in the
+# stack's pid dir.
+P2=$FTX_STACK_DIR/pid/exportd2.pid
 export FTX_JV_SPACED=1	# jv prints JSON as these expectations are written
 LOG=$FTX_STACK_DIR/log/ftx-exportd.log
 LOG2=$W/exportd2.log
@@ -55,11 +58,11 @@ dead() {
 	done
 }
 start_exportd2() {
-	setsid "$EXPORTD" -f -c "$FTX_CONFIG" -p "$W/exportd2.pid" </dev/null \
+	setsid "$EXPORTD" -f -c "$FTX_CONFIG" -p "$P2" </dev/null \
 	    >>"$LOG2" 2>&1 &
-	wait_for 10 test -s "$W/exportd2.pid"
+	wait_for 10 test -s "$P2"
 }
-at_exit "[ -s '$W/exportd2.pid' ] && kill -TERM \$(cat '$W/exportd2.pid') 2>/dev/null"
+at_exit "[ -s '$P2' ] && kill -TERM \$(cat '$P2') 2>/dev/null"
 
 # Takeovers and retries are looked for every poll_interval: 2 s here.
 sed -i 's/^poll_interval = .*/poll_interval = 2/' "$FTX_CONFIG"
@@ -103,7 +106,7 @@ is "the export stays PENDING, claimed by the dead worker" \
     "$(col "$X" "status || ' ' || claimed_by")" "PENDING $first"
 is "no file visible under the export's name" "$(files "$X" | grep -c "^$X\\.csv\$")" 0
 ok "a second daemon starts" start_exportd2
-D2=$(cat "$W/exportd2.pid")
+D2=$(cat "$P2")
 ok "it takes the export over and finishes it" wait_for 120 status_is "$X" READY
 like "the second daemon claimed it (attempt 2)" "$(grep "export $X: claimed by" "$LOG2")" \
     'claimed by .* \(attempt 2\)$'
@@ -175,7 +178,7 @@ is "the export is released: PENDING, claim cleared, attempt not counted" \
     'PENDING - - 0'
 ok "the log says so" grep -q "export $C2: released at shutdown" "$LOG2"
 is "no file and no temporary file left" "$(files "$C2")" ""
-ok "the pidfile is removed" test ! -e "$W/exportd2.pid"
+ok "the pidfile is removed" test ! -e "$P2"
 ok "ftx-exportd started again (ftx-stack up)" ftx_stack up
 ok "the restarted daemon finishes it" wait_for 120 status_is "$C2" READY
 is "with every row" "$(col "$C2" row_count)" "$ROWS"

@@ -17,6 +17,9 @@ retry_delay = 1
 claim_timeout = 8'
 E=$FTX_URL/v1/payments/funding-transfers/export
 W=$FTX_STACK_DIR/texp
+# A second daemon's pidfile: as root it writes it as ftxstack, in the
+# stack's pid dir.
+P2=$FTX_STACK_DIR/pid/exportd2.pid
 export FTX_JV_SPACED=1	# jv prints JSON as these expectations are written
 LOG=$FTX_STACK_DIR/log/ftx-exportd.log
 mkdir -p "$W"
@@ -240,11 +243,11 @@ is "200 exports queued" "$(sort -u "$W/ids" | grep -c .) $(psql_q "SELECT count(
 # and a second one, on the same database and export dir.
 setsid "$EXPORTD" -f -c "$FTX_CONFIG" -p "$FTX_STACK_DIR/pid/ftx-exportd.pid" \
     </dev/null >>"$LOG" 2>&1 &
-setsid "$EXPORTD" -f -c "$FTX_CONFIG" -p "$W/exportd2.pid" </dev/null \
+setsid "$EXPORTD" -f -c "$FTX_CONFIG" -p "$P2" </dev/null \
     >>"$W/exportd2.log" 2>&1 &
-at_exit "[ -s '$W/exportd2.pid' ] && kill -TERM \$(cat '$W/exportd2.pid') 2>/dev/null"
-ok "two ftx-exportd start" wait_for 10 test -s "$W/exportd2.pid" -a -s "$FTX_STACK_DIR/pid/ftx-exportd.pid"
-D2=$(cat "$W/exportd2.pid")
+at_exit "[ -s '$P2' ] && kill -TERM \$(cat '$P2') 2>/dev/null"
+ok "two ftx-exportd start" wait_for 10 test -s "$P2" -a -s "$FTX_STACK_DIR/pid/ftx-exportd.pid"
+D2=$(cat "$P2")
 many_ready() {
 	[ "$(psql_q "SELECT count(*) FROM exports e JOIN users u ON u.id = e.user_id
 	    WHERE u.email LIKE '%@many.example' AND e.status = 'READY'")" = 200 ]

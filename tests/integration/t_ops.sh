@@ -16,7 +16,7 @@
 # - conf/lighttpd and conf/apache: each of the four snippets, included in a
 #   minimal server configuration, serves /v1/health and an export download
 #   through X-Sendfile.
-# Needs root (the scripts change user with start-stop-daemon --chuid).
+# Needs root (the daemons switch to the scripts' user with -u).
 . "${FTX_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
 
 if [ "$(id -u)" != 0 ]; then
@@ -120,7 +120,7 @@ if command -v systemd-tmpfiles >/dev/null 2>&1; then
 	ok "systemd-tmpfiles --create accepts tmpfiles.d/ftx.conf" \
 	    systemd-tmpfiles --create --root="$R" "$C/tmpfiles.d/ftx.conf"
 	is "tmpfiles: /run/ftx for ftx, reachable by www-data" \
-	    "$(stat -c '%a %u %G' "$R/run/ftx")" "750 64999 www-data"
+	    "$(stat -c '%a %u %G' "$R/run/ftx")" "2750 64999 www-data"
 	is "tmpfiles: the exports, group www-data inherited" \
 	    "$(stat -c '%a %u %G' "$R/var/lib/ftx/exports")" "2750 64999 www-data"
 else
@@ -269,7 +269,10 @@ is "ftx-fcgi start: 0" "$RC:$OUT" "0:Starting ftx FastCGI pool: ftx-fcgi."
 P=$(pid_of ftx-fcgi)
 like "ftx-fcgi pidfile under PIDDIR" "$P" '^[0-9]+$'
 is "ftx-fcgi runs as $U" "$(ps -o user= -p "$P")" "$U"
-is "PIDDIR made for $U" "$(stat -c '%U %a' "$T/run")" "$U 750"
+is "PIDDIR made for $U" "$(stat -c '%U %a' "$T/run")" "$U 2750"
+is "ftx-fcgi started with -u $U" "$(tr '\0' ' ' <"/proc/$P/cmdline")" \
+    "$T/bin/ftx-fcgi -f -c $CFG -p $T/run/ftx-fcgi.pid -u $U "
+is "its socket: 0660, $U's" "$(stat -c '%a %U' "$SOCK")" "660 $U"
 is "ftx-fcgi master: comm" "$(cat "/proc/$P/comm")" ftx-fcgi
 ok "ftx-fcgi: two children" wait_for 10 sh -c "[ \$(pgrep -P $P | wc -l) = 2 ]"
 ok "health through the stack's web server" health_ok

@@ -132,7 +132,8 @@ like "bad option prints usage" "$out" 'usage: ftx-fcgi'
 # Daemon mode: returns once up, writes the pidfile, refuses a second start.
 sock2=$(dirname "$(grep '^listen' "$FTX_CONFIG" | sed 's/^listen *= *"\{0,1\}\([^"]*\)"\{0,1\}/\1/')")/t2.sock
 sed "s|^listen.*|listen = \"$sock2\"|" "$FTX_CONFIG" > "$FTX_STACK_DIR/t2.conf"
-pid2file=$FTX_STACK_DIR/t2.pid
+# In the stack's pid dir: as root the daemon writes it as ftxstack.
+pid2file=$FTX_STACK_DIR/pid/t2.pid
 ok "daemon starts" "$FCGI" -c "$FTX_STACK_DIR/t2.conf" -p "$pid2file"
 ok "pidfile names a live master" kill -0 "$(cat "$pid2file")"
 ok "socket exists" test -S "$sock2"
