@@ -1,0 +1,3 @@
+#!/bin/bash
+. "${FTX_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
+done_testing
