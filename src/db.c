@@ -385,6 +385,8 @@ run(struct ftx_db *db, PGconn *conn, const char *sql, int n,
 		return PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
 	snprintf(name, sizeof(name), "ftx%d", db->nstmts);
 	res = PQprepare(conn, name, sql, n, NULL);
+	if (PQstatus(conn) != CONNECTION_OK)
+		return res;	/* the caller finds out why */
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		PQclear(res);
 		return PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
