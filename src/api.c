@@ -148,6 +148,7 @@ ftx_api_handle(struct ftx_api_ctx *ctx, FCGX_Request *fcgx)
 		    "no such resource", NULL);
 		break;
 	}
+	ftx_db_settle(ctx->db);	/* no transaction outlives its request */
 	if (req.status == 0)	/* a handler that forgot to answer */
 		ftx_http_send_error(&req, FTX_E_INTERNAL_ERROR, NULL,
 		    "internal error", NULL);

@@ -251,6 +251,7 @@ ftx_worker_run(const struct ftx_config *cfg)
 			ftx_queue_expire(w.ctl, unlink_file);
 			next_expiry = time(NULL) + cfg->poll_interval;
 		}
+		ftx_db_settle(w.ctl);	/* no transaction outlives its job */
 		rc = ftx_queue_claim(w.ctl, w.label, cfg->claim_timeout,
 		    cfg->max_attempts, &job);
 		if (rc == 1)
