@@ -15,11 +15,14 @@
 #include "apikey.h"
 #include "auth.h"
 #include "cursor.h"
+#include "email.h"
 #include "exports.h"
 #include "filters.h"
 #include "http.h"
 #include "isotime.h"
+#include "jsonstrict.h"
 #include "log.h"
+#include "utf8.h"
 
 #define CC_MAX			10
 #define IDEMPOTENCY_KEY_MAX	255
@@ -50,28 +53,9 @@ export_request_free(struct export_request *r)
 	free(r->cc_json);
 }
 
-/* SPEC §7: an address with no spaces, CR, LF, commas or angle brackets,
- * one '@' with something on each side. */
-static int
-valid_email(const char *s, size_t len)
-{
-	const char *at;
-	size_t i;
-
-	if (len == 0 || len > FTX_EMAIL_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= 0x20 || c == 0x7f || c == ',' || c == '<' || c == '>')
-			return 0;
-	}
-	if ((at = memchr(s, '@', len)) == NULL || at == s || at == s + len - 1)
-		return 0;
-	return memchr(at + 1, '@', len - (size_t)(at + 1 - s)) == NULL;
-}
-
-/* Adds one cc entry (untrimmed), de-duplicating case-insensitively. */
+/* Adds one cc entry (untrimmed), de-duplicating case-insensitively.  An
+ * empty entry is an error (SPEC §7), and only spaces are trimmed: a control
+ * character anywhere refuses the entry rather than being cut off. */
 static void
 cc_add(struct export_request *r, const char *s, size_t len, const char *field,
     int *over, struct ftx_apierrs *errs)
@@ -79,17 +63,21 @@ cc_add(struct export_request *r, const char *s, size_t len, const char *field,
 	char *addr;
 	int i;
 
-	while (len > 0 && isspace((unsigned char)*s)) {
+	if (ftx_utf8_has_control(s, len)) {
+		ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, field,
+		    "must not contain control characters");
+		return;
+	}
+	while (len > 0 && *s == ' ') {
 		s++;
 		len--;
 	}
-	while (len > 0 && isspace((unsigned char)s[len - 1]))
+	while (len > 0 && s[len - 1] == ' ')
 		len--;
-	if (len == 0)
-		return;		/* "a@x, ,b@y" or a trailing comma */
-	if (memchr(s, '\0', len) != NULL || !valid_email(s, len)) {
-		ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, field,
-		    "must be an e-mail address");
+	if (!ftx_email_valid(s, len)) {
+		ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, field, len == 0 ?
+		    "must not be empty" : "must be an e-mail address "
+		    "(ASCII, local@domain.example)");
 		return;
 	}
 	for (i = 0; i < r->ncc; i++)
@@ -99,8 +87,12 @@ cc_add(struct export_request *r, const char *s, size_t len, const char *field,
 		*over = 1;
 		return;
 	}
-	if ((addr = strndup(s, len)) != NULL)
-		r->cc[r->ncc++] = addr;
+	if ((addr = strndup(s, len)) == NULL) {
+		ftx_apierrs_add(errs, FTX_E_INTERNAL_ERROR, NULL,
+		    "out of memory");
+		return;
+	}
+	r->cc[r->ncc++] = addr;
 }
 
 static void
@@ -108,7 +100,7 @@ parse_cc(struct export_request *r, struct json_object *cc,
     struct ftx_apierrs *errs)
 {
 	struct json_object *item;
-	const char *s, *comma;
+	const char *s, *comma, *end;
 	char field[32];
 	size_t i, n;
 	int over = 0, k = 0;
@@ -118,18 +110,13 @@ parse_cc(struct export_request *r, struct json_object *cc,
 	if (json_object_is_type(cc, json_type_string)) {
 		/* One comma-separated string: entries numbered as split. */
 		s = json_object_get_string(cc);
-		n = (size_t)json_object_get_string_len(cc);
-		if (memchr(s, '\0', n) != NULL) {
-			ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, "cc",
-			    "must not contain NUL bytes");
-			return;
-		}
+		end = s + json_object_get_string_len(cc);
 		for (;;) {
-			comma = strchr(s, ',');
+			if ((comma = memchr(s, ',', (size_t)(end - s))) == NULL)
+				comma = end;
 			snprintf(field, sizeof(field), "cc[%d]", k++);
-			cc_add(r, s, comma != NULL ? (size_t)(comma - s) :
-			    strlen(s), field, &over, errs);
-			if (comma == NULL)
+			cc_add(r, s, (size_t)(comma - s), field, &over, errs);
+			if (comma == end)
 				break;
 			s = comma + 1;
 		}
@@ -165,7 +152,9 @@ read_json_body(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 {
 	const char *ctype;
 	struct json_tokener *tok;
-	size_t mlen, end;
+	const char *why;
+	char msg[128];
+	size_t mlen, end, pos;
 	int rc;
 
 	*root = NULL;
@@ -192,7 +181,15 @@ read_json_body(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		    "the body must be application/json", NULL);
 		return -1;
 	}
-	if ((tok = json_tokener_new_ex(32)) == NULL)
+	/* json-c accepts single quotes, duplicate keys and more whatever
+	 * its flags: the strict check decides, json-c only builds the tree. */
+	if (ftx_jsonstrict_check(req->body, req->body_len, &pos, &why) == -1) {
+		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s at "
+		    "byte %zu", why, pos);
+		ftx_http_send_error(req, FTX_E_INVALID_JSON, NULL, msg, NULL);
+		return -1;
+	}
+	if ((tok = json_tokener_new_ex(FTX_JSONSTRICT_DEPTH_MAX + 1)) == NULL)
 		goto bad;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);

@@ -129,6 +129,8 @@ text_problem(const char *s, size_t len)
 		return "must be at most " XSTR(FTX_FILTERS_TEXT_MAX) " bytes";
 	if (!ftx_utf8_valid(s, len))
 		return "must be valid UTF-8";
+	if (ftx_utf8_has_control(s, len))
+		return "must not contain control characters";
 	return NULL;
 }
 
@@ -139,8 +141,7 @@ field_or_null(const char *prefix, const char *s, size_t len, char *buf,
 {
 	int n;
 
-	if (memchr(s, '\0', len) != NULL || len > FTX_FILTERS_TEXT_MAX ||
-	    !ftx_utf8_valid(s, len))
+	if (len > FTX_FILTERS_TEXT_MAX || !ftx_utf8_text_ok(s, len))
 		return NULL;
 	n = snprintf(buf, size, "%s%.*s", prefix, (int)len, s);
 	return n >= 0 && (size_t)n < size ? buf : NULL;
@@ -568,8 +569,9 @@ own_piece(struct parse *p, size_t i, const char *raw, size_t rawlen)
 		nomem(p);
 	else if (r == -1)
 		param_fail(p, name, "has a bad percent-encoding");
-	else if (memchr(val, '\0', vlen) != NULL || !ftx_utf8_valid(val, vlen))
-		param_fail(p, name, "must be valid UTF-8 without NUL");
+	else if (!ftx_utf8_text_ok(val, vlen))
+		param_fail(p, name, "must be valid UTF-8 without control "
+		    "characters");
 	else {
 		p->own_values[i] = val;
 		val = NULL;
