@@ -57,7 +57,7 @@ stored_json(const PGresult *res, int row, int col, int array)
 }
 
 /* The stored filters, rendered again in the canonical order of SPEC §7
- * (jsonb keeps its own key order). */
+ * (jsonb keeps its own key order), timestamps to the second. */
 static struct json_object *
 stored_filters(const PGresult *res, int row)
 {
@@ -70,7 +70,7 @@ stored_filters(const PGresult *res, int row)
 		return raw;
 	ftx_filters_init(&f);
 	if (ftx_filters_from_json(&f, raw, "filters.", 0, &errs) == 0)
-		canon = ftx_filters_to_json(&f);
+		canon = ftx_filters_echo_json(&f);
 	ftx_filters_free(&f);
 	ftx_apierrs_free(&errs);
 	if (canon == NULL)

@@ -725,12 +725,14 @@ put_string(struct json_object *o, enum fkind k, const char *s)
 	return put(o, k, json_object_new_string(s));
 }
 
+/* The bound as text: with its fraction when it has one and exact is set
+ * (the stored form), else to the second (what people see, SPEC §7). */
 static int
-put_time(struct json_object *o, enum fkind k, int64_t usec)
+put_time(struct json_object *o, enum fkind k, int64_t usec, int exact)
 {
 	char buf[FTX_ISOTIME_USEC_LEN];
 
-	if (usec % 1000000 == 0)
+	if (usec % 1000000 == 0 || !exact)
 		ftx_isotime_format(usec, buf);
 	else
 		ftx_isotime_format_usec(usec, buf);
@@ -780,8 +782,8 @@ static const char *const rel_names[] = {
 	[FTX_REL_PAYOUT] = "PAYOUT", [FTX_REL_REFUND] = "REFUND"
 };
 
-struct json_object *
-ftx_filters_to_json(const struct ftx_filters *f)
+static struct json_object *
+to_json(const struct ftx_filters *f, int exact)
 {
 	struct json_object *o;
 	const char *names[NELEM(status_names)];
@@ -791,9 +793,9 @@ ftx_filters_to_json(const struct ftx_filters *f)
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
 	if (f->has_from)
-		r |= put_time(o, F_FROM, f->from_usec);
+		r |= put_time(o, F_FROM, f->from_usec, exact);
 	if (f->has_to)
-		r |= put_time(o, F_TO, f->to_usec);
+		r |= put_time(o, F_TO, f->to_usec, exact);
 	status_list(f->statuses, names, &n);
 	if (n > 0)
 		r |= put(o, F_STATUSES, unique_array(names, n));
@@ -821,6 +823,18 @@ ftx_filters_to_json(const struct ftx_filters *f)
 		return NULL;
 	}
 	return o;
+}
+
+struct json_object *
+ftx_filters_to_json(const struct ftx_filters *f)
+{
+	return to_json(f, 1);
+}
+
+struct json_object *
+ftx_filters_echo_json(const struct ftx_filters *f)
+{
+	return to_json(f, 0);
 }
 
 /* --- SQL ----------------------------------------------------------- */

@@ -100,6 +100,14 @@ int ftx_filters_from_query(struct ftx_filters *f, const char *query,
 struct json_object *ftx_filters_to_json(const struct ftx_filters *f);
 
 /*
+ * The form shown to people (the export object's "filters", the e-mail): as
+ * ftx_filters_to_json() but every timestamp "YYYY-MM-DDTHH:MM:SSZ", the
+ * fraction dropped (SPEC §7), so it need not parse back to f.  The caller
+ * json_object_put()s the result; NULL when out of memory.
+ */
+struct json_object *ftx_filters_echo_json(const struct ftx_filters *f);
+
+/*
  * Appends to q the conditions of f, each as " AND (...)", on these aliases
  * which the caller's FROM clause must provide: ft (funding_transfers), sba
  * and tba (its source and target balance_accounts).  supplier_ids_param is

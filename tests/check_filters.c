@@ -1113,6 +1113,31 @@ START_TEST(test_to_json_dedup)
 }
 END_TEST
 
+/* SPEC §7: what people see has no fractions; what is stored keeps them. */
+START_TEST(test_echo_json)
+{
+	struct ftx_filters f;
+	struct json_object *o;
+
+	ftx_filters_init(&f);
+	f.has_from = 1;
+	f.from_usec = INT64_C(1767261600500000);	/* 2026-01-01T10:00:00.5Z */
+	f.has_to = 1;
+	f.to_usec = INT64_C(-1);
+	o = ftx_filters_echo_json(&f);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_str_eq(json_object_to_json_string_ext(o, OUT_FLAGS),
+	    "{\"createdAtFrom\":\"2026-01-01T10:00:00Z\","
+	    "\"createdAtTo\":\"1969-12-31T23:59:59Z\"}");
+	json_object_put(o);
+	o = ftx_filters_to_json(&f);
+	ck_assert_str_eq(json_object_to_json_string_ext(o, OUT_FLAGS),
+	    "{\"createdAtFrom\":\"2026-01-01T10:00:00.500000Z\","
+	    "\"createdAtTo\":\"1969-12-31T23:59:59.999999Z\"}");
+	json_object_put(o);
+}
+END_TEST
+
 /* Round trips over a grid of times: whole seconds and fractions. */
 START_TEST(test_round_trip_times)
 {
@@ -1306,6 +1331,7 @@ ftx_test_suite(void)
 
 	tc = tcase_create("normal_form");
 	tcase_add_test(tc, test_to_json_dedup);
+	tcase_add_test(tc, test_echo_json);
 	tcase_add_test(tc, test_round_trip_times);
 	suite_add_tcase(s, tc);
 
