@@ -26,6 +26,7 @@
 #include "apierr.h"
 #include "check_main.h"
 #include "filters.h"
+#include "filtersql.h"
 #include "isotime.h"
 #include "query.h"
 
