@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hex.h"
 #include "jsonstrict.h"
 #include "utf8.h"
 
@@ -94,18 +95,6 @@ number(struct js *p)
 	return 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Four hex digits after "\u" into *u. */
 static int
 hex4(struct js *p, uint32_t *u)
@@ -114,7 +103,7 @@ hex4(struct js *p, uint32_t *u)
 
 	*u = 0;
 	for (k = 0; k < 4; k++) {
-		if ((h = hexval(peek(p))) == -1)
+		if ((h = ftx_hex_digit(peek(p))) == -1)
 			return fail(p, "an invalid \\u escape");
 		*u = *u << 4 | (uint32_t)h;
 		p->i++;
@@ -217,11 +206,11 @@ next_cp(const unsigned char *s, size_t *i)
 		default: return (long)c;	/* " \ / */
 		}
 		for (c = 0, k = 0; k < 4; k++)
-			c = c << 4 | (uint32_t)hexval(s[(*i)++]);
+			c = c << 4 | (uint32_t)ftx_hex_digit(s[(*i)++]);
 		if (c < 0xd800 || c > 0xdbff)
 			return (long)c;
 		for (lo = 0, k = 2; k < 6; k++)
-			lo = lo << 4 | (uint32_t)hexval(s[*i + (size_t)k]);
+			lo = lo << 4 | (uint32_t)ftx_hex_digit(s[*i + (size_t)k]);
 		*i += 6;
 		return (long)(0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00));
 	}
