@@ -12,30 +12,13 @@
 #include "accounts.h"
 #include "apikey.h"
 #include "db.h"
+#include "email.h"
 #include "hex.h"
 
 /* Longest tenant id, external id or name: an id of any length the schema
  * takes (sql/002_ids.sql), names alike. */
 #define TEXT_MAX	FTX_ID_MAX
 #define MARKET_SUFFIX	"_marketplace"
-
-int
-ftx_email_valid(const char *email)
-{
-	const unsigned char *p;
-	const char *at;
-
-	if (email == NULL || strlen(email) > 254)
-		return 0;
-	if ((at = strchr(email, '@')) == NULL || at == email ||
-	    at[1] == '\0' || strchr(at + 1, '@') != NULL)
-		return 0;
-	for (p = (const unsigned char *)email; *p != '\0'; p++)
-		if (*p <= ' ' || *p == 0x7f || *p == ',' || *p == '<' ||
-		    *p == '>')
-			return 0;
-	return 1;
-}
 
 char *
 ftx_marketplace_account_id(const char *tenant, char *buf, size_t len)
@@ -280,7 +263,7 @@ ftx_user_check(const char *email, const char *role, const char *supplier,
 
 	if (role_check(role, supplier, &norm, err, errlen) == -1)
 		return -1;
-	if (!ftx_email_valid(email)) {
+	if (email == NULL || !ftx_email_valid(email, strlen(email))) {
 		snprintf(err, errlen, "invalid e-mail address");
 		return -1;
 	}

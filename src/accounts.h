@@ -19,11 +19,6 @@ struct ftx_db;
  * service's own tables check it (sql/002_ids.sql). */
 #define FTX_ID_MAX	255
 
-/* 1 if email is acceptable: no whitespace, control characters, commas or
- * angle brackets; exactly one '@' with text on both sides; at most 254
- * bytes.  Else 0.  email may be NULL (0). */
-int ftx_email_valid(const char *email);
-
 /* 1 if s is usable as a tenant id, supplier external id or name: 1 to
  * FTX_ID_MAX bytes, no control character.  Else 0.  s may be NULL (0). */
 int ftx_name_valid(const char *s);

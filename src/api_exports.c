@@ -15,11 +15,14 @@
 #include "apikey.h"
 #include "auth.h"
 #include "cursor.h"
+#include "email.h"
 #include "exports.h"
 #include "filters.h"
 #include "http.h"
 #include "isotime.h"
+#include "jsonstrict.h"
 #include "log.h"
+#include "utf8.h"
 
 #define CC_MAX			10
 #define IDEMPOTENCY_KEY_MAX	255
@@ -50,28 +53,9 @@ export_request_free(struct export_request *r)
 	free(r->cc_json);
 }
 
-/* SPEC §7: an address with no spaces, CR, LF, commas or angle brackets,
- * one '@' with something on each side. */
-static int
-valid_email(const char *s, size_t len)
-{
-	const char *at;
-	size_t i;
-
-	if (len == 0 || len > FTX_EMAIL_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= 0x20 || c == 0x7f || c == ',' || c == '<' || c == '>')
-			return 0;
-	}
-	if ((at = memchr(s, '@', len)) == NULL || at == s || at == s + len - 1)
-		return 0;
-	return memchr(at + 1, '@', len - (size_t)(at + 1 - s)) == NULL;
-}
-
-/* Adds one cc entry (untrimmed), de-duplicating case-insensitively. */
+/* Adds one cc entry (untrimmed), de-duplicating case-insensitively.  An
+ * empty entry is an error (SPEC §7), and only spaces are trimmed: a control
+ * character anywhere refuses the entry rather than being cut off. */
 static void
 cc_add(struct export_request *r, const char *s, size_t len, const char *field,
     int *over, struct ftx_apierrs *errs)
@@ -79,17 +63,21 @@ cc_add(struct export_request *r, const char *s, size_t len, const char *field,
 	char *addr;
 	int i;
 
-	while (len > 0 && isspace((unsigned char)*s)) {
+	if (ftx_utf8_has_control(s, len)) {
+		ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, field,
+		    "must not contain control characters");
+		return;
+	}
+	while (len > 0 && *s == ' ') {
 		s++;
 		len--;
 	}
-	while (len > 0 && isspace((unsigned char)s[len - 1]))
+	while (len > 0 && s[len - 1] == ' ')
 		len--;
-	if (len == 0)
-		return;		/* "a@x, ,b@y" or a trailing comma */
-	if (memchr(s, '\0', len) != NULL || !valid_email(s, len)) {
-		ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, field,
-		    "must be an e-mail address");
+	if (!ftx_email_valid(s, len)) {
+		ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, field, len == 0 ?
+		    "must not be empty" : "must be an e-mail address "
+		    "(ASCII, local@domain.example)");
 		return;
 	}
 	for (i = 0; i < r->ncc; i++)
@@ -99,8 +87,12 @@ cc_add(struct export_request *r, const char *s, size_t len, const char *field,
 		*over = 1;
 		return;
 	}
-	if ((addr = strndup(s, len)) != NULL)
-		r->cc[r->ncc++] = addr;
+	if ((addr = strndup(s, len)) == NULL) {
+		ftx_apierrs_add(errs, FTX_E_INTERNAL_ERROR, NULL,
+		    "out of memory");
+		return;
+	}
+	r->cc[r->ncc++] = addr;
 }
 
 static void
@@ -108,7 +100,7 @@ parse_cc(struct export_request *r, struct json_object *cc,
     struct ftx_apierrs *errs)
 {
 	struct json_object *item;
-	const char *s, *comma;
+	const char *s, *comma, *end;
 	char field[32];
 	size_t i, n;
 	int over = 0, k = 0;
@@ -118,18 +110,13 @@ parse_cc(struct export_request *r, struct json_object *cc,
 	if (json_object_is_type(cc, json_type_string)) {
 		/* One comma-separated string: entries numbered as split. */
 		s = json_object_get_string(cc);
-		n = (size_t)json_object_get_string_len(cc);
-		if (memchr(s, '\0', n) != NULL) {
-			ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, "cc",
-			    "must not contain NUL bytes");
-			return;
-		}
+		end = s + json_object_get_string_len(cc);
 		for (;;) {
-			comma = strchr(s, ',');
+			if ((comma = memchr(s, ',', (size_t)(end - s))) == NULL)
+				comma = end;
 			snprintf(field, sizeof(field), "cc[%d]", k++);
-			cc_add(r, s, comma != NULL ? (size_t)(comma - s) :
-			    strlen(s), field, &over, errs);
-			if (comma == NULL)
+			cc_add(r, s, (size_t)(comma - s), field, &over, errs);
+			if (comma == end)
 				break;
 			s = comma + 1;
 		}
@@ -157,15 +144,64 @@ parse_cc(struct export_request *r, struct json_object *cc,
 		    "at most %d distinct addresses", CC_MAX);
 }
 
-/* Parses the body into *root (NULL for an empty body).  Returns 0, or -1
+/* 1 if the request says application/json (parameters allowed), else 0. */
+static int
+is_json_type(struct ftx_http_req *req)
+{
+	const char *ctype = ftx_http_param(req, "CONTENT_TYPE");
+	size_t mlen;
+
+	if (ctype == NULL)
+		return 0;
+	mlen = strcspn(ctype, ";");
+	while (mlen > 0 && ctype[mlen - 1] == ' ')
+		mlen--;
+	return mlen == 16 && strncasecmp(ctype, "application/json", 16) == 0;
+}
+
+/* The non-empty body, checked strictly, as a json-c object in *root.
+ * Returns 0, or -1 after answering 400 INVALID_JSON. */
+static int
+parse_body(struct ftx_http_req *req, struct json_object **root)
+{
+	struct json_tokener *tok;
+	const char *why = "an unreadable value";
+	char msg[128];
+	size_t pos = 0;
+
+	/* json-c accepts single quotes, duplicate keys and more whatever
+	 * its flags: the strict check decides, json-c only builds the tree. */
+	if (ftx_jsonstrict_check(req->body, req->body_len, &pos, &why) == 0 &&
+	    (tok = json_tokener_new_ex(FTX_JSONSTRICT_DEPTH_MAX + 1)) != NULL) {
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+		    JSON_TOKENER_VALIDATE_UTF8);
+		/* The length includes the terminating NUL so that a lone
+		 * scalar ("5") completes instead of waiting for more input. */
+		*root = json_tokener_parse_ex(tok, req->body,
+		    (int)req->body_len + 1);
+		if (json_tokener_get_error(tok) != json_tokener_success) {
+			json_object_put(*root);
+			*root = NULL;
+		}
+		json_tokener_free(tok);
+		if (json_object_is_type(*root, json_type_object))
+			return 0;
+		why = *root != NULL ? "not an object" : why;
+		json_object_put(*root);
+		*root = NULL;
+	}
+	snprintf(msg, sizeof(msg), "the body is not a valid JSON object: %s "
+	    "at byte %zu", why, pos);
+	ftx_http_send_error(req, FTX_E_INVALID_JSON, NULL, msg, NULL);
+	return -1;
+}
+
+/* Reads the body into *root (NULL for an empty body).  Returns 0, or -1
  * after answering the error. */
 static int
 read_json_body(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     struct json_object **root)
 {
-	const char *ctype;
-	struct json_tokener *tok;
-	size_t mlen, end;
 	int rc;
 
 	*root = NULL;
@@ -182,48 +218,12 @@ read_json_body(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	}
 	if (req->body_len == 0)
 		return 0;
-	ctype = ftx_http_param(req, "CONTENT_TYPE");
-	mlen = ctype != NULL ? strcspn(ctype, ";") : 0;
-	while (mlen > 0 && ctype[mlen - 1] == ' ')
-		mlen--;
-	if (ctype == NULL || mlen != 16 ||
-	    strncasecmp(ctype, "application/json", 16) != 0) {
+	if (!is_json_type(req)) {
 		ftx_http_send_error(req, FTX_E_UNSUPPORTED_MEDIA_TYPE, NULL,
 		    "the body must be application/json", NULL);
 		return -1;
 	}
-	if ((tok = json_tokener_new_ex(32)) == NULL)
-		goto bad;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	/* The length includes the terminating NUL so that a lone scalar
-	 * ("5") completes instead of waiting for more input. */
-	*root = json_tokener_parse_ex(tok, req->body, (int)req->body_len + 1);
-	end = json_tokener_get_parse_end(tok);
-	if (json_tokener_get_error(tok) != json_tokener_success)
-		goto bad_tok;
-	while (end < req->body_len && req->body[end] != '\0' &&
-	    strchr(" \t\r\n", req->body[end]) != NULL)
-		end++;
-	if (end < req->body_len)	/* trailing bytes, or a NUL inside */
-		goto bad_tok;
-	json_tokener_free(tok);
-	if (!json_object_is_type(*root, json_type_object)) {
-		json_object_put(*root);
-		*root = NULL;
-		ftx_http_send_error(req, FTX_E_INVALID_JSON, NULL,
-		    "the body must be a JSON object", NULL);
-		return -1;
-	}
-	return 0;
-bad_tok:
-	json_tokener_free(tok);
-	json_object_put(*root);
-	*root = NULL;
-bad:
-	ftx_http_send_error(req, FTX_E_INVALID_JSON, NULL,
-	    "the body is not valid JSON", NULL);
-	return -1;
+	return parse_body(req, root);
 }
 
 static int
@@ -239,17 +239,72 @@ valid_idempotency_key(const char *key)
 	return 1;
 }
 
+/* The cc addresses as a JSON array; NULL when out of memory. */
+static struct json_object *
+cc_array(const struct export_request *r)
+{
+	struct json_object *a, *s = NULL;
+	int i;
+
+	if ((a = json_object_new_array()) == NULL)
+		return NULL;
+	for (i = 0; i < r->ncc; i++) {
+		if ((s = json_object_new_string(r->cc[i])) == NULL ||
+		    json_object_array_add(a, s) != 0) {
+			json_object_put(s);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* The compact text of o, malloc'd, and o released; NULL when o is NULL
+ * or out of memory. */
+static char *
+json_text(struct json_object *o)
+{
+	const char *text;
+	char *copy = NULL;
+
+	if (o != NULL && (text = json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN)) != NULL)
+		copy = strdup(text);
+	json_object_put(o);
+	return copy;
+}
+
+/* The members of the body object root (NULL: none); an unknown one adds
+ * UNKNOWN_FIELD, named unless the name holds a control character. */
+static void
+body_fields(struct json_object *root, struct json_object **filters,
+    struct json_object **cc, struct ftx_apierrs *errs)
+{
+	if (root == NULL)
+		return;
+	json_object_object_foreach(root, key, val) {
+		if (strcmp(key, "filters") == 0)
+			*filters = val;
+		else if (strcmp(key, "cc") == 0)
+			*cc = val;
+		else
+			ftx_apierrs_add(errs, FTX_E_UNKNOWN_FIELD,
+			    ftx_utf8_has_control(key, strlen(key)) ? NULL : key,
+			    "unknown field (expected filters, cc)");
+	}
+}
+
 /* Validates the body and headers into *r.  Returns 0, or -1 after
  * answering the error (400, 413, 415, 503). */
 static int
 export_request_parse(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     struct export_request *r)
 {
-	struct json_object *root = NULL, *filters = NULL, *cc = NULL, *norm;
+	struct json_object *root = NULL, *filters = NULL, *cc = NULL;
 	struct ftx_apierrs errs;
 	const char *idem;
 	char *material = NULL;
-	int flags, i, rc = -1;
+	int flags, rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	ftx_filters_init(&r->filters);
@@ -262,17 +317,7 @@ export_request_parse(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		ftx_apierrs_add(&errs, FTX_E_INVALID_IDEMPOTENCY_KEY,
 		    "Idempotency-Key", "must be 1 to %d printable ASCII "
 		    "characters", IDEMPOTENCY_KEY_MAX);
-	if (root != NULL) {
-		json_object_object_foreach(root, key, val) {
-			if (strcmp(key, "filters") == 0)
-				filters = val;
-			else if (strcmp(key, "cc") == 0)
-				cc = val;
-			else
-				ftx_apierrs_add(&errs, FTX_E_UNKNOWN_FIELD, key,
-				    "unknown field (expected filters, cc)");
-		}
-	}
+	body_fields(root, &filters, &cc, &errs);
 	flags = ctx->who.role == FTX_ROLE_SUPPLIER ?
 	    FTX_FILTERS_IGNORE_SUPPLIERS : 0;
 	parse_cc(r, cc, &errs);
@@ -287,20 +332,10 @@ export_request_parse(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		ftx_http_send_errors(req, &errs, NULL);
 		goto out;
 	}
-	if ((norm = ftx_filters_to_json(&r->filters)) == NULL)
-		goto oom;
-	r->filters_json = strdup(json_object_to_json_string_ext(norm,
-	    JSON_C_TO_STRING_PLAIN));
-	json_object_put(norm);
-	if ((norm = json_object_new_array()) == NULL)
-		goto oom;
-	for (i = 0; i < r->ncc; i++)
-		json_object_array_add(norm, json_object_new_string(r->cc[i]));
-	r->cc_json = strdup(json_object_to_json_string_ext(norm,
-	    JSON_C_TO_STRING_PLAIN));
-	json_object_put(norm);
-	if (r->filters_json == NULL || r->cc_json == NULL || (material =
-	    malloc(strlen(r->filters_json) + strlen(r->cc_json) + 2)) == NULL)
+	if ((r->filters_json = json_text(ftx_filters_to_json(&r->filters))) ==
+	    NULL || (r->cc_json = json_text(cc_array(r))) == NULL ||
+	    (material = malloc(strlen(r->filters_json) +
+	    strlen(r->cc_json) + 2)) == NULL)
 		goto oom;
 	/* What an Idempotency-Key is compared on: the normalised request. */
 	sprintf(material, "%s\n%s", r->filters_json, r->cc_json);
@@ -340,7 +375,13 @@ send_export(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		PQclear(res);
 		return;
 	}
-	body = ftx_export_json(res, 0, ctx->keys, ctx->cfg->base_url);
+	if ((body = ftx_export_json(res, 0, ctx->keys, ctx->cfg->base_url)) ==
+	    NULL) {
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "out of memory", NULL);
+		PQclear(res);
+		return;
+	}
 	snprintf(location, sizeof(location), "Location: /v1/payments/"
 	    "funding-transfers/export/%s\r\n", PQgetvalue(res, 0, 0));
 	ftx_http_send_json(req, status, body, with_location ? location : NULL);
@@ -575,9 +616,14 @@ export_item(struct ftx_api_ctx *ctx, const PGresult *res, int row,
 {
 	struct json_object *o = ftx_export_json(res, row, ctx->keys,
 	    ctx->cfg->base_url);
+	const char *text = NULL;
 
-	ftx_jsonw_lit(w, o != NULL ? json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null");
+	/* Out of memory: never a page with a hole, the page is a 500. */
+	if (o == NULL || (text = json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) == NULL)
+		w->oom = 1;
+	else
+		ftx_jsonw_lit(w, text);
 	json_object_put(o);
 }
 

@@ -67,6 +67,22 @@ ftx_apierrs_init(struct ftx_apierrs *errs)
 	return errs->list != NULL ? 0 : -1;
 }
 
+/* Adds key: s (JSON null when s is NULL) to o.  0, or -1 when out of
+ * memory. */
+static int
+add_string(struct json_object *o, const char *key, const char *s)
+{
+	struct json_object *v = NULL;
+
+	if (s != NULL && (v = json_object_new_string(s)) == NULL)
+		return -1;
+	if (json_object_object_add(o, key, v) != 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
 void
 ftx_apierrs_add(struct ftx_apierrs *errs, enum ftx_apierr e,
     const char *field, const char *fmt, ...)
@@ -80,16 +96,16 @@ ftx_apierrs_add(struct ftx_apierrs *errs, enum ftx_apierr e,
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	if (errs->list == NULL || (item = json_object_new_object()) == NULL)
-		return;
-	json_object_object_add(item, "code",
-	    json_object_new_string(ftx_apierr_code(e)));
-	json_object_object_add(item, "field",
-	    field != NULL ? json_object_new_string(field) : NULL);
-	json_object_object_add(item, "message",
-	    json_object_new_string(message));
-	if (json_object_array_add(errs->list, item) != 0)
+	if (errs->list != NULL && (item = json_object_new_object()) != NULL) {
+		if (add_string(item, "code", ftx_apierr_code(e)) == 0 &&
+		    add_string(item, "field", field) == 0 &&
+		    add_string(item, "message", message) == 0 &&
+		    json_object_array_add(errs->list, item) == 0)
+			return;
 		json_object_put(item);
+	}
+	/* A list that lost an error must not pass for complete. */
+	errs->first = FTX_E_INTERNAL_ERROR;
 }
 
 int
@@ -104,10 +120,13 @@ ftx_apierrs_body(struct ftx_apierrs *errs)
 {
 	struct json_object *body;
 
-	if ((body = json_object_new_object()) == NULL)
+	if (errs->list == NULL && (errs->list = json_object_new_array()) == NULL)
 		return NULL;
-	json_object_object_add(body, "errors", errs->list != NULL ?
-	    errs->list : json_object_new_array());
+	if ((body = json_object_new_object()) == NULL ||
+	    json_object_object_add(body, "errors", errs->list) != 0) {
+		json_object_put(body);
+		return NULL;
+	}
 	errs->list = NULL;
 	return body;
 }

@@ -55,8 +55,9 @@ struct ftx_apierrs {
 int ftx_apierrs_init(struct ftx_apierrs *errs);
 
 /* Appends {code, field, message}; field may be NULL (then JSON null).  The
- * message is printf-formatted.  Out of memory is ignored (the first error
- * still decides the status). */
+ * message is printf-formatted.  Out of memory makes the status that of
+ * INTERNAL_ERROR (500): a list that lost an error is never sent as the
+ * complete answer. */
 void ftx_apierrs_add(struct ftx_apierrs *errs, enum ftx_apierr e,
     const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -65,7 +66,8 @@ void ftx_apierrs_add(struct ftx_apierrs *errs, enum ftx_apierr e,
 int ftx_apierrs_status(const struct ftx_apierrs *errs);
 
 /* Returns {"errors": [...]} and hands the list over to it: errs is empty
- * afterwards.  The caller json_object_put()s the result. */
+ * afterwards.  The caller json_object_put()s the result; NULL when out of
+ * memory (errs unchanged). */
 struct json_object *ftx_apierrs_body(struct ftx_apierrs *errs);
 
 /* Releases the list.  errs may hold nothing. */

@@ -25,6 +25,7 @@
 #include "csv.h"
 #include "exportgen.h"
 #include "filters.h"
+#include "filtersql.h"
 #include "hex.h"
 #include "log.h"
 #include "query.h"

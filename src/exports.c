@@ -14,36 +14,46 @@
 #include "isotime.h"
 #include "signurl.h"
 
-static struct json_object *
-text_or_null(const PGresult *res, int row, int col)
+/* Adds key: v to o, taking v (NULL = JSON null: pass it only for a value
+ * that is null, never for one that could not be built).  0, or -1. */
+static int
+put(struct json_object *o, const char *key, struct json_object *v)
 {
-	if (PQgetisnull(res, row, col))
-		return NULL;
-	return json_object_new_string(PQgetvalue(res, row, col));
+	if (json_object_object_add(o, key, v) != 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
 }
 
-static struct json_object *
-int_or_null(const PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		return NULL;
-	return json_object_new_int64(strtoll(PQgetvalue(res, row, col), NULL,
-	    10));
-}
-
-static struct json_object *
-time_or_null(const PGresult *res, int row, int col)
+/*
+ * Adds key: column col of row, as type 's' (text), 'i' (integer) or 't'
+ * (microseconds shown as a timestamp to the second); JSON null when the
+ * column is NULL.  0, or -1 when out of memory.
+ */
+static int
+put_col(struct json_object *o, const char *key, const PGresult *res,
+    int row, int col, char type)
 {
 	char buf[FTX_ISOTIME_LEN];
+	const char *text;
+	struct json_object *v;
 
 	if (PQgetisnull(res, row, col))
-		return NULL;
-	ftx_isotime_format(strtoll(PQgetvalue(res, row, col), NULL, 10), buf);
-	return json_object_new_string(buf);
+		return put(o, key, NULL);
+	text = PQgetvalue(res, row, col);
+	if (type == 'i')
+		v = json_object_new_int64(strtoll(text, NULL, 10));
+	else if (type == 't') {
+		ftx_isotime_format(strtoll(text, NULL, 10), buf);
+		v = json_object_new_string(buf);
+	} else
+		v = json_object_new_string(text);
+	return v != NULL ? put(o, key, v) : -1;
 }
 
 /* Stored JSON (written by the service itself) parsed back; {} / [] if it
- * ever does not parse. */
+ * ever does not parse; NULL when out of memory. */
 static struct json_object *
 stored_json(const PGresult *res, int row, int col, int array)
 {
@@ -57,87 +67,97 @@ stored_json(const PGresult *res, int row, int col, int array)
 }
 
 /* The stored filters, rendered again in the canonical order of SPEC §7
- * (jsonb keeps its own key order). */
+ * (jsonb keeps its own key order), timestamps to the second; NULL when
+ * out of memory. */
 static struct json_object *
 stored_filters(const PGresult *res, int row)
 {
 	struct json_object *raw, *canon = NULL;
 	struct ftx_filters f;
 	struct ftx_apierrs errs;
+	int valid;
 
-	raw = stored_json(res, row, FTX_EXPORT_COL_FILTERS, 0);
-	if (ftx_apierrs_init(&errs) == -1)
-		return raw;
+	if ((raw = stored_json(res, row, FTX_EXPORT_COL_FILTERS, 0)) == NULL ||
+	    ftx_apierrs_init(&errs) == -1) {
+		json_object_put(raw);
+		return NULL;
+	}
 	ftx_filters_init(&f);
-	if (ftx_filters_from_json(&f, raw, "filters.", 0, &errs) == 0)
-		canon = ftx_filters_to_json(&f);
+	if ((valid = ftx_filters_from_json(&f, raw, "filters.", 0, &errs) ==
+	    0))
+		canon = ftx_filters_echo_json(&f);
 	ftx_filters_free(&f);
 	ftx_apierrs_free(&errs);
-	if (canon == NULL)
+	if (!valid)
 		return raw;
 	json_object_put(raw);
 	return canon;
 }
 
-static struct json_object *
-download_url(const PGresult *res, int row, const struct ftx_signurl_keys *keys,
-    const char *base_url)
+/* Adds downloadUrl: the signed URL while READY, else null. */
+static int
+put_download_url(struct json_object *o, const PGresult *res, int row,
+    const struct ftx_signurl_keys *keys, const char *base_url)
 {
+	struct json_object *v;
 	char url[1024];
 	long long expires_us;
 
 	if (keys == NULL || strcmp(PQgetvalue(res, row, FTX_EXPORT_COL_STATUS),
 	    "READY") != 0 || PQgetisnull(res, row, FTX_EXPORT_COL_EXPIRES))
-		return NULL;
+		return put(o, "downloadUrl", NULL);
 	expires_us = strtoll(PQgetvalue(res, row, FTX_EXPORT_COL_EXPIRES),
 	    NULL, 10);
 	if (ftx_signurl_url(keys, base_url, PQgetvalue(res, row,
-	    FTX_EXPORT_COL_ID), expires_us / 1000000, url, sizeof(url)) == -1)
-		return NULL;
-	return json_object_new_string(url);
+	    FTX_EXPORT_COL_ID), expires_us / 1000000, url, sizeof(url)) == -1 ||
+	    (v = json_object_new_string(url)) == NULL)
+		return -1;
+	return put(o, "downloadUrl", v);
+}
+
+static int
+put_requested_by(struct json_object *o, const PGresult *res, int row)
+{
+	struct json_object *by;
+
+	if ((by = json_object_new_object()) == NULL ||
+	    put_col(by, "userId", res, row, FTX_EXPORT_COL_USER, 's') == -1 ||
+	    put_col(by, "email", res, row, FTX_EXPORT_COL_EMAIL, 's') == -1) {
+		json_object_put(by);
+		return -1;
+	}
+	return put(o, "requestedBy", by);
 }
 
 struct json_object *
 ftx_export_json(const PGresult *res, int row,
     const struct ftx_signurl_keys *keys, const char *base_url)
 {
-	struct json_object *o, *by;
+	struct json_object *o, *v;
+	int r = 0;
 
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
-	json_object_object_add(o, "exportId",
-	    text_or_null(res, row, FTX_EXPORT_COL_ID));
-	json_object_object_add(o, "status",
-	    text_or_null(res, row, FTX_EXPORT_COL_STATUS));
-	json_object_object_add(o, "createdAt",
-	    time_or_null(res, row, FTX_EXPORT_COL_CREATED));
-	json_object_object_add(o, "updatedAt",
-	    time_or_null(res, row, FTX_EXPORT_COL_UPDATED));
-	json_object_object_add(o, "completedAt",
-	    time_or_null(res, row, FTX_EXPORT_COL_COMPLETED));
-	json_object_object_add(o, "expiresAt",
-	    time_or_null(res, row, FTX_EXPORT_COL_EXPIRES));
-	by = json_object_new_object();
-	json_object_object_add(by, "userId",
-	    text_or_null(res, row, FTX_EXPORT_COL_USER));
-	json_object_object_add(by, "email",
-	    text_or_null(res, row, FTX_EXPORT_COL_EMAIL));
-	json_object_object_add(o, "requestedBy", by);
-	json_object_object_add(o, "clientType",
-	    text_or_null(res, row, FTX_EXPORT_COL_CLIENT));
-	json_object_object_add(o, "filters", stored_filters(res, row));
-	json_object_object_add(o, "cc",
-	    stored_json(res, row, FTX_EXPORT_COL_CC, 1));
-	json_object_object_add(o, "rowCount",
-	    int_or_null(res, row, FTX_EXPORT_COL_ROWS));
-	json_object_object_add(o, "fileSize",
-	    int_or_null(res, row, FTX_EXPORT_COL_SIZE));
-	json_object_object_add(o, "sha256",
-	    text_or_null(res, row, FTX_EXPORT_COL_SHA256));
-	json_object_object_add(o, "downloadUrl",
-	    download_url(res, row, keys, base_url));
-	json_object_object_add(o, "failureReason",
-	    text_or_null(res, row, FTX_EXPORT_COL_FAILURE));
+	r |= put_col(o, "exportId", res, row, FTX_EXPORT_COL_ID, 's');
+	r |= put_col(o, "status", res, row, FTX_EXPORT_COL_STATUS, 's');
+	r |= put_col(o, "createdAt", res, row, FTX_EXPORT_COL_CREATED, 't');
+	r |= put_col(o, "updatedAt", res, row, FTX_EXPORT_COL_UPDATED, 't');
+	r |= put_col(o, "completedAt", res, row, FTX_EXPORT_COL_COMPLETED, 't');
+	r |= put_col(o, "expiresAt", res, row, FTX_EXPORT_COL_EXPIRES, 't');
+	r |= put_requested_by(o, res, row);
+	r |= put_col(o, "clientType", res, row, FTX_EXPORT_COL_CLIENT, 's');
+	r |= (v = stored_filters(res, row)) != NULL ? put(o, "filters", v) : -1;
+	r |= (v = stored_json(res, row, FTX_EXPORT_COL_CC, 1)) != NULL ?
+	    put(o, "cc", v) : -1;
+	r |= put_col(o, "rowCount", res, row, FTX_EXPORT_COL_ROWS, 'i');
+	r |= put_col(o, "fileSize", res, row, FTX_EXPORT_COL_SIZE, 'i');
+	r |= put_col(o, "sha256", res, row, FTX_EXPORT_COL_SHA256, 's');
+	r |= put_download_url(o, res, row, keys, base_url);
+	r |= put_col(o, "failureReason", res, row, FTX_EXPORT_COL_FAILURE, 's');
+	if (r != 0) {
+		json_object_put(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -217,9 +237,10 @@ ftx_exports_show(struct ftx_db *db, const char *id, FILE *out, char *err,
 		{ "mailSentAt", 't' },
 	};
 	const char *p[1] = { id };
-	struct json_object *o, *internal;
+	struct json_object *o, *internal = NULL;
+	const char *text = NULL;
 	PGresult *res;
-	int i, col;
+	int i, r;
 
 	if ((res = ftx_db_query(db, sql, 1, p)) == NULL || !ftx_db_ok(res)) {
 		snprintf(err, errlen, "cannot read the export");
@@ -232,19 +253,22 @@ ftx_exports_show(struct ftx_db *db, const char *id, FILE *out, char *err,
 		return -1;
 	}
 	o = ftx_export_json(res, 0, NULL, "");
-	internal = json_object_new_object();
-	for (i = 0; i < (int)(sizeof(fields) / sizeof(fields[0])); i++) {
-		col = FTX_EXPORT_NCOLS + i;
-		json_object_object_add(internal, fields[i].name,
-		    fields[i].type == 'i' ? int_or_null(res, 0, col) :
-		    fields[i].type == 't' ? time_or_null(res, 0, col) :
-		    text_or_null(res, 0, col));
+	r = o == NULL || (internal = json_object_new_object()) == NULL;
+	for (i = 0; !r && i < (int)(sizeof(fields) / sizeof(fields[0])); i++)
+		r = put_col(internal, fields[i].name, res, 0,
+		    FTX_EXPORT_NCOLS + i, fields[i].type);
+	if (!r) {
+		r = put(o, "internal", internal);
+		internal = NULL;	/* taken by put(), also when it failed */
 	}
-	json_object_object_add(o, "internal", internal);
-	fprintf(out, "%s\n", json_object_to_json_string_ext(o,
+	if (!r && (text = json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	    JSON_C_TO_STRING_NOSLASHESCAPE)) != NULL)
+		fprintf(out, "%s\n", text);
+	else
+		snprintf(err, errlen, "out of memory");
+	json_object_put(internal);
 	json_object_put(o);
 	PQclear(res);
-	return 0;
+	return text != NULL ? 0 : -1;
 }

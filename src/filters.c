@@ -1,6 +1,7 @@
 /*
  * filters.c - the filter vocabulary of SPEC §7: parsing from a JSON object
- * or a query string, the normalised JSON form, and the WHERE conditions.
+ * or a query string, and the normalised JSON form (the WHERE conditions
+ * are filtersql.c's).
  *
  * Both parsers reduce every value to bytes and hand them to one validator
  * per filter, so that JSON bodies, query strings and the stored normal form
@@ -21,7 +22,6 @@
 #include "isotime.h"
 #include "money.h"
 #include "utf8.h"
-#include "query.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define XSTR(x)		STR(x)
@@ -70,6 +70,9 @@ static const struct {
 static const char *const status_names[] = {
 	"PENDING", "PROCESSING", "COMPLETED", "FAILED", "CANCELED"
 };
+
+_Static_assert(NELEM(status_names) == FTX_FILTERS_NSTATUSES,
+    "FTX_FILTERS_NSTATUSES is the number of status names");
 
 const char ftx_filters_supplier_sql[] =
     "SELECT external_id, id FROM suppliers"
@@ -129,6 +132,8 @@ text_problem(const char *s, size_t len)
 		return "must be at most " XSTR(FTX_FILTERS_TEXT_MAX) " bytes";
 	if (!ftx_utf8_valid(s, len))
 		return "must be valid UTF-8";
+	if (ftx_utf8_has_control(s, len))
+		return "must not contain control characters";
 	return NULL;
 }
 
@@ -139,8 +144,7 @@ field_or_null(const char *prefix, const char *s, size_t len, char *buf,
 {
 	int n;
 
-	if (memchr(s, '\0', len) != NULL || len > FTX_FILTERS_TEXT_MAX ||
-	    !ftx_utf8_valid(s, len))
+	if (len > FTX_FILTERS_TEXT_MAX || !ftx_utf8_text_ok(s, len))
 		return NULL;
 	n = snprintf(buf, size, "%s%.*s", prefix, (int)len, s);
 	return n >= 0 && (size_t)n < size ? buf : NULL;
@@ -568,8 +572,9 @@ own_piece(struct parse *p, size_t i, const char *raw, size_t rawlen)
 		nomem(p);
 	else if (r == -1)
 		param_fail(p, name, "has a bad percent-encoding");
-	else if (memchr(val, '\0', vlen) != NULL || !ftx_utf8_valid(val, vlen))
-		param_fail(p, name, "must be valid UTF-8 without NUL");
+	else if (!ftx_utf8_text_ok(val, vlen))
+		param_fail(p, name, "must be valid UTF-8 without control "
+		    "characters");
 	else {
 		p->own_values[i] = val;
 		val = NULL;
@@ -723,12 +728,14 @@ put_string(struct json_object *o, enum fkind k, const char *s)
 	return put(o, k, json_object_new_string(s));
 }
 
+/* The bound as text: with its fraction when it has one and exact is set
+ * (the stored form), else to the second (what people see, SPEC §7). */
 static int
-put_time(struct json_object *o, enum fkind k, int64_t usec)
+put_time(struct json_object *o, enum fkind k, int64_t usec, int exact)
 {
 	char buf[FTX_ISOTIME_USEC_LEN];
 
-	if (usec % 1000000 == 0)
+	if (usec % 1000000 == 0 || !exact)
 		ftx_isotime_format(usec, buf);
 	else
 		ftx_isotime_format_usec(usec, buf);
@@ -759,40 +766,46 @@ unique_array(const char *const *v, size_t n)
 	return a;
 }
 
-/* Names of the status bits set in statuses, in SPEC order; *n of them. */
-static void
-status_list(unsigned statuses, const char **names, size_t *n)
+size_t
+ftx_filters_status_names(unsigned statuses, const char **names)
 {
-	size_t i;
+	size_t i, n = 0;
 
-	*n = 0;
 	for (i = 0; i < NELEM(status_names); i++)
 		if (statuses & (1u << i))
-			names[(*n)++] = status_names[i];
+			names[n++] = status_names[i];
+	return n;
 }
 
-static const char *const ba_names[] = {
-	[FTX_BA_MARKETPLACE] = "MARKETPLACE", [FTX_BA_SUPPLIER] = "SUPPLIER"
-};
-static const char *const rel_names[] = {
-	[FTX_REL_PAYOUT] = "PAYOUT", [FTX_REL_REFUND] = "REFUND"
-};
+const char *
+ftx_filters_ba_name(enum ftx_ba_type t)
+{
+	return t == FTX_BA_MARKETPLACE ? "MARKETPLACE" :
+	    t == FTX_BA_SUPPLIER ? "SUPPLIER" : NULL;
+}
 
-struct json_object *
-ftx_filters_to_json(const struct ftx_filters *f)
+const char *
+ftx_filters_rel_name(enum ftx_related_type t)
+{
+	return t == FTX_REL_PAYOUT ? "PAYOUT" : t == FTX_REL_REFUND ?
+	    "REFUND" : NULL;
+}
+
+static struct json_object *
+to_json(const struct ftx_filters *f, int exact)
 {
 	struct json_object *o;
-	const char *names[NELEM(status_names)];
+	const char *names[FTX_FILTERS_NSTATUSES];
 	size_t n;
 	int r = 0;
 
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
 	if (f->has_from)
-		r |= put_time(o, F_FROM, f->from_usec);
+		r |= put_time(o, F_FROM, f->from_usec, exact);
 	if (f->has_to)
-		r |= put_time(o, F_TO, f->to_usec);
-	status_list(f->statuses, names, &n);
+		r |= put_time(o, F_TO, f->to_usec, exact);
+	n = ftx_filters_status_names(f->statuses, names);
 	if (n > 0)
 		r |= put(o, F_STATUSES, unique_array(names, n));
 	if (f->n_supplier_ids > 0)
@@ -803,15 +816,15 @@ ftx_filters_to_json(const struct ftx_filters *f)
 	if (f->amount_max[0] != '\0')
 		r |= put_string(o, F_AMOUNT_MAX, f->amount_max);
 	if (f->source_type != FTX_BA_ANY)
-		r |= put_string(o, F_SOURCE_TYPE, ba_names[f->source_type]);
+		r |= put_string(o, F_SOURCE_TYPE, ftx_filters_ba_name(f->source_type));
 	if (f->target_type != FTX_BA_ANY)
-		r |= put_string(o, F_TARGET_TYPE, ba_names[f->target_type]);
+		r |= put_string(o, F_TARGET_TYPE, ftx_filters_ba_name(f->target_type));
 	if (f->currency[0] != '\0')
 		r |= put_string(o, F_CURRENCY, f->currency);
 	if (f->reference != NULL)
 		r |= put_string(o, F_REFERENCE, f->reference);
 	if (f->related_type != FTX_REL_ANY)
-		r |= put_string(o, F_RELATED_TYPE, rel_names[f->related_type]);
+		r |= put_string(o, F_RELATED_TYPE, ftx_filters_rel_name(f->related_type));
 	if (f->related_id != NULL)
 		r |= put_string(o, F_RELATED_ID, f->related_id);
 	if (r != 0) {
@@ -821,114 +834,14 @@ ftx_filters_to_json(const struct ftx_filters *f)
 	return o;
 }
 
-/* --- SQL ----------------------------------------------------------- */
-
-/* Appends " AND (lhs $n cast rhs)" with value as parameter n. */
-static void
-cond(struct ftx_query *q, const char *lhs, const char *value,
-    const char *cast, const char *rhs)
+struct json_object *
+ftx_filters_to_json(const struct ftx_filters *f)
 {
-	ftx_query_sql(q, " AND (");
-	ftx_query_sql(q, lhs);
-	ftx_query_param(q, value, cast);
-	ftx_query_sql(q, rhs);
-	ftx_query_sql(q, ")");
+	return to_json(f, 1);
 }
 
-/* "%" + s with \, % and _ escaped by a backslash + "%": a case-insensitive
- * substring pattern for ILIKE, whose default escape is the backslash. */
-static char *
-like_pattern(const char *s)
+struct json_object *
+ftx_filters_echo_json(const struct ftx_filters *f)
 {
-	char *out, *d;
-
-	if ((out = malloc(2 * strlen(s) + 3)) == NULL)
-		return NULL;
-	d = out;
-	*d++ = '%';
-	for (; *s != '\0'; s++) {
-		if (*s == '\\' || *s == '%' || *s == '_')
-			*d++ = '\\';
-		*d++ = *s;
-	}
-	*d++ = '%';
-	*d = '\0';
-	return out;
-}
-
-/* createdAtFrom/To, statuses and supplierIds. */
-static void
-where_head(const struct ftx_filters *f, int supplier_ids_param,
-    struct ftx_query *q)
-{
-	const char *names[NELEM(status_names)];
-	char buf[FTX_ISOTIME_USEC_LEN], *v;
-	size_t n;
-
-	if (f->has_from) {
-		ftx_isotime_format_usec(f->from_usec, buf);
-		cond(q, "ft.created_at >= ", buf, "::timestamptz", "");
-	}
-	if (f->has_to) {
-		ftx_isotime_format_usec(f->to_usec, buf);
-		cond(q, "ft.created_at <= ", buf, "::timestamptz", "");
-	}
-	status_list(f->statuses, names, &n);
-	if (n > 0) {
-		if ((v = ftx_query_text_array(names, n)) == NULL)
-			q->overflow = 1;
-		else
-			cond(q, "ft.status = ANY(", v, "::text[]", ")");
-		free(v);
-	}
-	if (f->n_supplier_ids > 0) {
-		/* Without the resolved ids the condition cannot be written,
-		 * and leaving it out would widen the result: refuse. */
-		if (supplier_ids_param < 1)
-			q->overflow = 1;
-		ftx_query_sql(q, " AND (sba.supplier_id = ANY(");
-		ftx_query_ref(q, supplier_ids_param, "::text[]");
-		ftx_query_sql(q, ") OR tba.supplier_id = ANY(");
-		ftx_query_ref(q, supplier_ids_param, "::text[]");
-		ftx_query_sql(q, "))");
-	}
-}
-
-int
-ftx_filters_need_accounts(const struct ftx_filters *f)
-{
-	return f->n_supplier_ids > 0 || f->source_type != FTX_BA_ANY ||
-	    f->target_type != FTX_BA_ANY;
-}
-
-int
-ftx_filters_where(const struct ftx_filters *f, int supplier_ids_param,
-    struct ftx_query *q)
-{
-	char *v;
-
-	where_head(f, supplier_ids_param, q);
-	if (f->amount_min[0] != '\0')
-		cond(q, "ft.amount >= ", f->amount_min, "::numeric", "");
-	if (f->amount_max[0] != '\0')
-		cond(q, "ft.amount <= ", f->amount_max, "::numeric", "");
-	if (f->source_type != FTX_BA_ANY)
-		cond(q, "sba.type = ", ba_names[f->source_type], "", "");
-	if (f->target_type != FTX_BA_ANY)
-		cond(q, "tba.type = ", ba_names[f->target_type], "", "");
-	if (f->currency[0] != '\0')
-		cond(q, "ft.currency = ", f->currency, "", "");
-	if (f->reference != NULL) {
-		if ((v = like_pattern(f->reference)) == NULL)
-			q->overflow = 1;
-		else
-			cond(q, "ft.reference ILIKE ", v, "", "");
-		free(v);
-	}
-	if (f->related_type != FTX_REL_ANY)
-		cond(q, "ft.related_entity_type = ", rel_names[f->related_type],
-		    "", "");
-	if (f->related_id != NULL)
-		cond(q, "ft.related_entity_id = ", f->related_id, "", "");
-	return q->overflow ? -1 : 0;
+	return to_json(f, 0);
 }

@@ -4,8 +4,8 @@
  * (the normalised JSON stored with an export).
  *
  * Parsing validates everything and reports every problem at once; the
- * normalised form renders back to JSON; the SQL builder turns filters and a
- * caller's scope into WHERE conditions with parameters only.
+ * normalised form renders back to JSON.  filtersql.h turns filters into
+ * WHERE conditions.
  */
 #ifndef FTX_FILTERS_H
 #define FTX_FILTERS_H
@@ -17,7 +17,6 @@
 
 #include "apierr.h"
 #include "money.h"
-#include "query.h"
 
 #define FTX_FILTERS_MAX_ITEMS	100	/* elements in one array filter */
 #define FTX_FILTERS_TEXT_MAX	255	/* bytes in one text value */
@@ -30,6 +29,8 @@ enum {
 	FTX_TS_FAILED		= 1 << 3,
 	FTX_TS_CANCELED		= 1 << 4
 };
+
+#define FTX_FILTERS_NSTATUSES	5
 
 enum ftx_ba_type { FTX_BA_ANY, FTX_BA_MARKETPLACE, FTX_BA_SUPPLIER };
 enum ftx_related_type { FTX_REL_ANY, FTX_REL_PAYOUT, FTX_REL_REFUND };
@@ -100,21 +101,12 @@ int ftx_filters_from_query(struct ftx_filters *f, const char *query,
 struct json_object *ftx_filters_to_json(const struct ftx_filters *f);
 
 /*
- * Appends to q the conditions of f, each as " AND (...)", on these aliases
- * which the caller's FROM clause must provide: ft (funding_transfers), sba
- * and tba (its source and target balance_accounts).  supplier_ids_param is
- * the $n of a text[] parameter the caller added holding the *internal*
- * supplier ids that f->supplier_ids resolved to (see
- * ftx_filters_supplier_sql), or 0 when f has none.  Returns 0, or -1 when q
- * overflowed (also when f has supplier ids but supplier_ids_param is 0).
+ * The form shown to people (the export object's "filters", the e-mail): as
+ * ftx_filters_to_json() but every timestamp "YYYY-MM-DDTHH:MM:SSZ", the
+ * fraction dropped (SPEC §7), so it need not parse back to f.  The caller
+ * json_object_put()s the result; NULL when out of memory.
  */
-int ftx_filters_where(const struct ftx_filters *f, int supplier_ids_param,
-    struct ftx_query *q);
-
-/* 1 when the conditions of ftx_filters_where() for f name sba or tba (a
- * supplierIds or balance-account-type filter), else 0: a caller whose
- * FROM clause needs the joins only for them leaves them out otherwise. */
-int ftx_filters_need_accounts(const struct ftx_filters *f);
+struct json_object *ftx_filters_echo_json(const struct ftx_filters *f);
 
 /*
  * SQL, with $1 = tenant id and $2 = text[] of external ids, that returns
@@ -123,5 +115,15 @@ int ftx_filters_need_accounts(const struct ftx_filters *f);
  * prefix + "supplierIds[i]") and passes the ids on.
  */
 extern const char ftx_filters_supplier_sql[];
+
+/* Writes the names of the statuses set in statuses into names (room for
+ * FTX_FILTERS_NSTATUSES), in SPEC order; returns how many. */
+size_t ftx_filters_status_names(unsigned statuses, const char **names);
+
+/* "MARKETPLACE", "SUPPLIER"; NULL for FTX_BA_ANY. */
+const char *ftx_filters_ba_name(enum ftx_ba_type t);
+
+/* "PAYOUT", "REFUND"; NULL for FTX_REL_ANY. */
+const char *ftx_filters_rel_name(enum ftx_related_type t);
 
 #endif /* FTX_FILTERS_H */

@@ -6,6 +6,7 @@
 
 #include "form.h"
 #include "hex.h"
+#include "utf8.h"
 
 int
 ftx_form_next(const char **query, const char **key, size_t *klen,
@@ -75,7 +76,7 @@ ftx_form_decode_text(const char *src, size_t len)
 
 	if (ftx_form_decode(src, len, &out, &n) != 0)
 		return NULL;
-	if (memchr(out, '\0', n) != NULL) {
+	if (ftx_utf8_has_control(out, n)) {
 		free(out);
 		return NULL;
 	}

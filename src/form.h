@@ -20,8 +20,9 @@ int ftx_form_next(const char **query, const char **key, size_t *klen,
  * of memory.  *out is NULL unless 0 is returned. */
 int ftx_form_decode(const char *src, size_t len, char **out, size_t *outlen);
 
-/* The same for text: NULL for a malformed escape, a decoded NUL byte or
- * no memory; else a malloc'd string. */
+/* The same for text: NULL for a malformed escape, a decoded control
+ * character (U+0000-U+001F, U+007F: SPEC §7) or no memory; else a
+ * malloc'd string. */
 char *ftx_form_decode_text(const char *src, size_t len);
 
 #endif /* FTX_FORM_H */

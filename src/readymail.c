@@ -7,6 +7,8 @@
 
 #include <json-c/json.h>
 
+#include "apierr.h"
+#include "filters.h"
 #include "isotime.h"
 #include "readymail.h"
 
@@ -20,25 +22,67 @@ ftx_readymail_subject(const char *export_id)
 	return s;
 }
 
+/* Writes s with each control character as \xHH: whatever a stored value
+ * holds, it stays on its line and cannot add one to the mail. */
+static void
+put_text(FILE *f, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
+/* The filters as people see them (timestamps to the second), or, should
+ * the stored text not be valid filters, that text parsed as it is. */
+static struct json_object *
+shown_filters(const char *filters_json)
+{
+	struct json_object *obj, *shown = NULL;
+	struct ftx_filters flt;
+	struct ftx_apierrs errs;
+
+	if ((obj = json_tokener_parse(filters_json)) == NULL ||
+	    ftx_apierrs_init(&errs) == -1)
+		return obj;
+	if (ftx_filters_from_json(&flt, obj, "", 0, &errs) == 0)
+		shown = ftx_filters_echo_json(&flt);
+	ftx_filters_free(&flt);
+	ftx_apierrs_free(&errs);
+	if (shown == NULL)
+		return obj;
+	json_object_put(obj);
+	return shown;
+}
+
 /* Appends one "  name: value" line per filter into f. */
 static void
 filter_lines(FILE *f, const char *filters_json)
 {
-	struct json_object *obj = json_tokener_parse(filters_json);
+	struct json_object *obj = shown_filters(filters_json), *e;
 	size_t i, n;
 	int any = 0;
 
 	if (obj != NULL && json_object_is_type(obj, json_type_object)) {
 		json_object_object_foreach(obj, key, val) {
-			fprintf(f, "  %s: ", key);
-			if (json_object_is_type(val, json_type_array)) {
-				n = json_object_array_length(val);
-				for (i = 0; i < n; i++)
-					fprintf(f, "%s%s", i > 0 ? ", " : "",
-					    json_object_get_string(
-					    json_object_array_get_idx(val, i)));
-			} else
-				fputs(json_object_get_string(val), f);
+			fputs("  ", f);
+			put_text(f, key);
+			fputs(": ", f);
+			n = json_object_is_type(val, json_type_array) ?
+			    json_object_array_length(val) : 0;
+			for (i = 0; i < n; i++) {
+				e = json_object_array_get_idx(val, i);
+				fputs(i > 0 ? ", " : "", f);
+				put_text(f, e != NULL ?
+				    json_object_get_string(e) : "null");
+			}
+			if (!json_object_is_type(val, json_type_array))
+				put_text(f, val != NULL ?
+				    json_object_get_string(val) : "null");
 			fputc('\n', f);
 			any = 1;
 		}

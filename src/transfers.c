@@ -9,6 +9,7 @@
 #include "db.h"
 #include "dimcache.h"
 #include "filters.h"
+#include "filtersql.h"
 #include "query.h"
 #include "transfers.h"
 

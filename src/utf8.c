@@ -39,3 +39,21 @@ ftx_utf8_valid(const char *str, size_t len)
 	}
 	return 1;
 }
+
+int
+ftx_utf8_has_control(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+int
+ftx_utf8_text_ok(const char *s, size_t len)
+{
+	return !ftx_utf8_has_control(s, len) && ftx_utf8_valid(s, len);
+}

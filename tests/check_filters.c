@@ -26,6 +26,7 @@
 #include "apierr.h"
 #include "check_main.h"
 #include "filters.h"
+#include "filtersql.h"
 #include "isotime.h"
 #include "query.h"
 
@@ -368,6 +369,24 @@ static const struct json_case json_cases[] = {
 	  "INVALID_FILTER filters.reference" },
 	{ "{\"reference\":\"\\u0000\"}", 0, NULL,
 	  "INVALID_FILTER filters.reference" },
+	/* Control characters (SPEC §7; issue 10: a line added to the mail). */
+	{ "{\"reference\":\"x\\r\\nDownload it here instead: "
+	  "http://evil.example/\"}", 0, NULL,
+	  "INVALID_FILTER filters.reference" },
+	{ "{\"reference\":\"a\\u0001b\"}", 0, NULL,
+	  "INVALID_FILTER filters.reference" },
+	{ "{\"reference\":\"a\\tb\"}", 0, NULL,
+	  "INVALID_FILTER filters.reference" },
+	{ "{\"reference\":\"a\\u007fb\"}", 0, NULL,
+	  "INVALID_FILTER filters.reference" },
+	{ "{\"relatedEntityId\":\"po_1\\n\"}", 0, NULL,
+	  "INVALID_FILTER filters.relatedEntityId" },
+	{ "{\"supplierIds\":[\"ok\",\"s\\r1\"]}", 0, NULL,
+	  "INVALID_FILTER filters.supplierIds[1]" },
+	{ "{\"currency\":\"EU\\n\"}", 0, NULL,
+	  "INVALID_FILTER filters.currency" },
+	{ "{\"reference\":\"a\\u0085b\"}", 0,
+	  "{\"reference\":\"a\xc2\x85" "b\"}", NULL },	/* C1: text */
 	{ "{\"reference\":\"\xc0\xaf\"}", 0, NULL,
 	  "INVALID_FILTER filters.reference" },	/* overlong '/' */
 	{ "{\"reference\":\"\xed\xa0\x80\"}", 0, NULL,
@@ -928,6 +947,14 @@ static const struct query_case query_cases[] = {
 	{ "size=%zz&size=5", 0, NULL,
 	  "INVALID_PARAMETER size|INVALID_PARAMETER size", NULL, NULL },
 	{ "size=%00", 0, NULL, "INVALID_PARAMETER size", NULL, NULL },
+	{ "cursor=ab%0D%0Ac", 0, NULL, "INVALID_PARAMETER cursor", NULL,
+	  NULL },
+	{ "size=1%7F", 0, NULL, "INVALID_PARAMETER size", NULL, NULL },
+	{ "reference=x%0D%0ADownload", 0, NULL, "INVALID_FILTER reference",
+	  NULL, NULL },
+	{ "reference=a%09b", 0, NULL, "INVALID_FILTER reference", NULL, NULL },
+	{ "supplierIds=a,b%0Ac", 0, NULL, "INVALID_FILTER supplierIds", NULL,
+	  NULL },
 	{ "cursor=%FF", 0, NULL, "INVALID_PARAMETER cursor", NULL, NULL },
 	{ "si%7Ae=7", 0, "{}", NULL, "7", NULL },
 	/* Unknown keys. */
@@ -1084,6 +1111,31 @@ START_TEST(test_to_json_dedup)
 	    "\"supplierIds\":[\"b\",\"a\",\"c\"]}");
 	json_object_put(o);
 	ftx_filters_free(NULL);
+}
+END_TEST
+
+/* SPEC §7: what people see has no fractions; what is stored keeps them. */
+START_TEST(test_echo_json)
+{
+	struct ftx_filters f;
+	struct json_object *o;
+
+	ftx_filters_init(&f);
+	f.has_from = 1;
+	f.from_usec = INT64_C(1767261600500000);	/* 2026-01-01T10:00:00.5Z */
+	f.has_to = 1;
+	f.to_usec = INT64_C(-1);
+	o = ftx_filters_echo_json(&f);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_str_eq(json_object_to_json_string_ext(o, OUT_FLAGS),
+	    "{\"createdAtFrom\":\"2026-01-01T10:00:00Z\","
+	    "\"createdAtTo\":\"1969-12-31T23:59:59Z\"}");
+	json_object_put(o);
+	o = ftx_filters_to_json(&f);
+	ck_assert_str_eq(json_object_to_json_string_ext(o, OUT_FLAGS),
+	    "{\"createdAtFrom\":\"2026-01-01T10:00:00.500000Z\","
+	    "\"createdAtTo\":\"1969-12-31T23:59:59.999999Z\"}");
+	json_object_put(o);
 }
 END_TEST
 
@@ -1280,6 +1332,7 @@ ftx_test_suite(void)
 
 	tc = tcase_create("normal_form");
 	tcase_add_test(tc, test_to_json_dedup);
+	tcase_add_test(tc, test_echo_json);
 	tcase_add_test(tc, test_round_trip_times);
 	suite_add_tcase(s, tc);
 

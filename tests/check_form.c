@@ -27,6 +27,10 @@ static const struct {
 	{ "a%00b", 3, "a\0b" },
 	{ "%%", -1, NULL },
 	{ "' OR 1=1 --", 11, "' OR 1=1 --" },
+	{ "x%0D%0ADownload", 11, "x\r\nDownload" },
+	{ "a%01b", 3, "a\001b" },
+	{ "a%7Fb", 3, "a\177b" },
+	{ "a%09b", 3, "a\tb" },
 };
 
 START_TEST(test_decode)
@@ -47,8 +51,10 @@ START_TEST(test_decode)
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq((long)n, decode_cases[_i].len);
 	ck_assert_mem_eq(out, decode_cases[_i].out, n + 1);
-	if (memchr(out, '\0', n) != NULL)
-		ck_assert_ptr_null(text);	/* text never holds a NUL */
+	if (strcspn(out, "\001\002\003\004\005\006\007\010\011\012\013"
+	    "\014\015\016\017\020\021\022\023\024\025\026\027\030\031"
+	    "\032\033\034\035\036\037\177") < n || memchr(out, '\0', n))
+		ck_assert_ptr_null(text);	/* text: no control character */
 	else
 		ck_assert_str_eq(text, out);
 	free(out);

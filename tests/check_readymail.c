@@ -53,6 +53,40 @@ START_TEST(test_body_without_filters)
 }
 END_TEST
 
+/* Issue 10: a filter value held CR LF and the CC'd reader saw a line of
+ * the attacker's under the real link.  The API refuses such values now;
+ * the mail shows one line per filter whatever is stored. */
+START_TEST(test_body_injection)
+{
+	char *b = ftx_readymail_body("abc", "https://x.example/dl", 0, 1,
+	    "{\"reference\":\"x\\r\\nDownload it here instead: "
+	    "http://evil.example/\",\"bad\\nkey\":[\"a\\u0001\",5,null],"
+	    "\"n\":null}");
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_null(strstr(b, "\nDownload it here instead"));
+	ck_assert_ptr_nonnull(strstr(b, "Filters:\n"
+	    "  reference: x\\x0d\\x0aDownload it here instead: "
+	    "http://evil.example/\n"
+	    "  bad\\x0akey: a\\x01, 5, null\n"
+	    "  n: null\n\n"));
+	free(b);
+}
+END_TEST
+
+START_TEST(test_body_no_fractions)
+{
+	char *b = ftx_readymail_body("abc", "u", 0, 1,
+	    "{\"createdAtTo\":\"2026-01-31T23:59:59.999999Z\","
+	    "\"createdAtFrom\":\"2026-01-01T10:00:00.5Z\"}");
+
+	ck_assert_ptr_nonnull(strstr(b, "Filters:\n"
+	    "  createdAtFrom: 2026-01-01T10:00:00Z\n"
+	    "  createdAtTo: 2026-01-31T23:59:59Z\n\n"));
+	free(b);
+}
+END_TEST
+
 Suite *
 ftx_test_suite(void)
 {
@@ -62,6 +96,8 @@ ftx_test_suite(void)
 	tcase_add_test(tc, test_subject);
 	tcase_add_test(tc, test_body_with_filters);
 	tcase_add_test(tc, test_body_without_filters);
+	tcase_add_test(tc, test_body_injection);
+	tcase_add_test(tc, test_body_no_fractions);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -40,6 +40,21 @@ START_TEST(test_nul_is_utf8)
 }
 END_TEST
 
+START_TEST(test_control)
+{
+	ck_assert_int_eq(ftx_utf8_has_control("plain \xc3\xa9", 8), 0);
+	ck_assert_int_eq(ftx_utf8_has_control("a\r\nb", 4), 1);
+	ck_assert_int_eq(ftx_utf8_has_control("a\x01", 2), 1);
+	ck_assert_int_eq(ftx_utf8_has_control("a\x1f", 2), 1);
+	ck_assert_int_eq(ftx_utf8_has_control("a\x7f", 2), 1);
+	ck_assert_int_eq(ftx_utf8_has_control("a\0b", 3), 1);
+	ck_assert_int_eq(ftx_utf8_has_control("\xc2\x85", 2), 0); /* U+0085 */
+	ck_assert_int_eq(ftx_utf8_text_ok("caf\xc3\xa9", 5), 1);
+	ck_assert_int_eq(ftx_utf8_text_ok("caf\xc3", 4), 0);
+	ck_assert_int_eq(ftx_utf8_text_ok("x\r\nDownload", 12), 0);
+}
+END_TEST
+
 Suite *
 ftx_test_suite(void)
 {
@@ -48,6 +63,7 @@ ftx_test_suite(void)
 
 	tcase_add_loop_test(tc, test_table, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_nul_is_utf8);
+	tcase_add_test(tc, test_control);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -141,8 +141,8 @@ sup_user=$OUT
 is "the SUPPLIER user is bound to its supplier" \
     "$(psql_q "SELECT role || '|' || supplier_id FROM users WHERE id = '$sup_user'")" \
     "SUPPLIER|$sup_a"
-run user add --tenant "$T" --email 'Zoë.Lefèvre+ops@exämple.test' --role operator
-is "user add: UTF-8 address, role in lower case: exit 0" "$RC" 0
+run user add --tenant "$T" --email 'Zoe.Lefevre+ops@example.test' --role operator
+is "user add: role in lower case: exit 0" "$RC" 0
 op2=$OUT
 is "the role is stored in upper case" \
     "$(psql_q "SELECT role FROM users WHERE id = '$op2'")" OPERATOR
@@ -166,9 +166,11 @@ run user add --tenant "nope$$" --email s2@acme.test --role OPERATOR
 is "unknown tenant: exit 1" "$RC" 1
 like "unknown tenant: says why" "$ERR" "unknown tenant: nope$$"
 
-# Addresses refused (SPEC: no spaces, CR, LF, commas, angle brackets; one
-# '@' with text on both sides).
+# Addresses refused (SPEC §7: the address rule of the API's cc, ASCII
+# dot-atom @ LDH domain with a dot; issue 10's addresses SMTP refused).
 for bad in 'no-at-sign' 'a b@x.test' 'a@b@x.test' '@x.test' 'a@' \
+    'Zoë.Lefèvre+ops@exämple.test' 'a;b@x.test' 'c(d@x.test' 'g@[127.0.0.1]' \
+    '..h@x..test' 'a@localhost' \
     'a,b@x.test' '<a@x.test>' 'a@x.test>' "$(printf 'a\r@x.test')" \
     "$(printf 'a@x.test\nb@y.test')" "$(printf 'a\t@x.test')" ''; do
 	run user add --tenant "$T" --email "$bad" --role OPERATOR
@@ -272,7 +274,7 @@ is "user list --tenant: exact lines, oldest first" "$OUT" \
     "$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$op" "$T" op@acme.test OPERATOR - "$u1" active \
     "$sup_user" "$T" supp@acme.test SUPPLIER SUP-A "$u2" disabled \
-    "$op2" "$T" 'Zoë.Lefèvre+ops@exämple.test' OPERATOR - "$u3" active)"
+    "$op2" "$T" 'Zoe.Lefevre+ops@example.test' OPERATOR - "$u3" active)"
 run user list
 like "user list: users of every tenant" "$OUT" "^$op$tab$T$tab"
 run user list --tenant "nope$$"
