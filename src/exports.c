@@ -136,6 +136,8 @@ ftx_export_json(const PGresult *res, int row,
 	    text_or_null(res, row, FTX_EXPORT_COL_SHA256));
 	json_object_object_add(o, "downloadUrl",
 	    download_url(res, row, keys, base_url));
+	json_object_object_add(o, "undeliveredRecipients",
+	    stored_json(res, row, FTX_EXPORT_COL_UNDELIVERED, 1));
 	json_object_object_add(o, "failureReason",
 	    text_or_null(res, row, FTX_EXPORT_COL_FAILURE));
 	return o;
