@@ -476,8 +476,9 @@ report_init(struct ftx_mail_report *rep, const struct ftx_mail *m)
 	return 0;
 }
 
-enum ftx_mail_status
-ftx_mail_send(const struct ftx_config *cfg, const struct ftx_mail *m,
+/* Renders m and hands it to the configured transport. */
+static enum ftx_mail_status
+transport_send(const struct ftx_config *cfg, const struct ftx_mail *m,
     int last_try, struct ftx_mail_report *rep)
 {
 	const struct ftx_mailer_transport *t;
@@ -485,13 +486,6 @@ ftx_mail_send(const struct ftx_config *cfg, const struct ftx_mail *m,
 	char *msg;
 	size_t len;
 
-	if (m == NULL || m->ncc < 0 || report_init(rep, m) == -1) {
-		memset(rep, 0, sizeof(*rep));
-		ftx_mail_reason(rep, "The e-mail could not be sent: out of "
-		    "memory");
-		snprintf(rep->detail, sizeof(rep->detail), "%s", rep->reason);
-		return FTX_MAIL_RETRY;
-	}
 	if ((msg = ftx_mail_render(m, &len)) == NULL) {
 		/* Nothing a retry would change, unless memory ran out. */
 		ftx_mail_reason(rep, "The e-mail could not be written: an "
@@ -504,5 +498,70 @@ ftx_mail_send(const struct ftx_config *cfg, const struct ftx_mail *m,
 	    &ftx_mail_smtp;
 	st = t->send(cfg, m, msg, len, last_try, rep);
 	free(msg);
+	return st;
+}
+
+static enum ftx_mail_status
+out_of_memory(struct ftx_mail_report *rep)
+{
+	ftx_mail_reason(rep, "The e-mail could not be sent: out of memory");
+	snprintf(rep->detail, sizeof(rep->detail), "%s", rep->reason);
+	return FTX_MAIL_RETRY;
+}
+
+enum ftx_mail_status
+ftx_mail_send(const struct ftx_config *cfg, const struct ftx_mail *m,
+    int last_try, struct ftx_mail_report *rep)
+{
+	struct ftx_mail_report sub;
+	struct ftx_mail usable;
+	enum ftx_mail_status st;
+	const char **cc = NULL;
+	int *map = NULL, i, n = 0;
+
+	memset(&sub, 0, sizeof(sub));
+	if (m == NULL || m->ncc < 0 || report_init(rep, m) == -1) {
+		memset(rep, 0, sizeof(*rep));
+		return out_of_memory(rep);
+	}
+	/* A Cc address no server could take is refused for good here, as a
+	 * server would refuse it: the others still get the mail. */
+	if ((cc = calloc((size_t)m->ncc + 1, sizeof(*cc))) == NULL ||
+	    (map = calloc((size_t)m->ncc + 1, sizeof(*map))) == NULL) {
+		st = out_of_memory(rep);
+		goto out;
+	}
+	for (i = 0; i < m->ncc; i++) {
+		if (valid_addr(m->cc[i])) {
+			map[n] = i + 1;
+			cc[n++] = m->cc[i];
+		} else {
+			rep->rcpt[i + 1].state = FTX_RCPT_REFUSED;
+			snprintf(rep->rcpt[i + 1].reply,
+			    sizeof(rep->rcpt[i + 1].reply),
+			    "not a valid address");
+		}
+	}
+	usable = *m;
+	usable.cc = cc;
+	usable.ncc = n;
+	if (report_init(&sub, &usable) == -1) {
+		st = out_of_memory(rep);
+		goto out;
+	}
+	st = transport_send(cfg, &usable, last_try, &sub);
+	rep->rcpt[0].state = sub.rcpt[0].state;
+	memcpy(rep->rcpt[0].reply, sub.rcpt[0].reply, sizeof(sub.rcpt[0].reply));
+	for (i = 0; i < n; i++) {
+		rep->rcpt[map[i]].state = sub.rcpt[i + 1].state;
+		memcpy(rep->rcpt[map[i]].reply, sub.rcpt[i + 1].reply,
+		    sizeof(sub.rcpt[i + 1].reply));
+	}
+	memcpy(rep->reason, sub.reason, sizeof(rep->reason));
+	memcpy(rep->detail, sub.detail, sizeof(rep->detail));
+out:
+	ftx_mail_report_free(&sub);
+	free(cc);
+	free(map);
 	return st;
 }

@@ -85,7 +85,9 @@ struct ftx_mail_report {
  * Cc addresses refused for good are left out (and, when last_try is set,
  * deferred ones too), and stay marked in rep->rcpt.  A deferred recipient
  * (4xx), or no answer at all, gives RETRY; the requester refused for good
- * gives FAILED.  Nothing is sent unless SENT is returned.
+ * gives FAILED.  Nothing is sent unless SENT is returned.  A Cc address
+ * that no server could take (see ftx_mail_render) is refused for good
+ * before anything is sent, with the reply "not a valid address".
  *
  * rep is filled in every case (rep->reason and rep->detail when not
  * SENT); free it with ftx_mail_report_free.

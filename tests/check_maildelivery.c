@@ -558,7 +558,11 @@ static const struct fault_case {
 	{ "refuse-alice@x.example", { "defer-bob@x.example" }, 1, 0,
 	  FTX_MAIL_FAILED, { REF, DEF }, NULL,
 	  "The e-mail to refuse-alice@x.example was refused" },
-	/* 7: a server slower than the timeout: nothing goes, try again. */
+	/* 7: a Cc no server could take: refused here, the others get it. */
+	{ "alice@x.example", { "bad address@x.example", "carol@x.example" }, 2,
+	  0, FTX_MAIL_SENT, { ACC, REF, ACC },
+	  "alice@x.example, carol@x.example", NULL },
+	/* 8: a server slower than the timeout: nothing goes, try again. */
 	{ "alice@x.example", { "slow-bob@x.example" }, 1, 0, FTX_MAIL_RETRY,
 	  { ACC, UNT }, NULL, "The e-mail could not be sent: the mail server "
 	  "did not answer in time" },
