@@ -509,6 +509,47 @@ out_of_memory(struct ftx_mail_report *rep)
 	return FTX_MAIL_RETRY;
 }
 
+/* Copies the usable Cc addresses of m to cc[] (map[k] = the index in
+ * rep->rcpt of cc[k]) and marks the others refused; returns their count. */
+static int
+usable_cc(const struct ftx_mail *m, struct ftx_mail_report *rep,
+    const char **cc, int *map)
+{
+	int i, n = 0;
+
+	for (i = 0; i < m->ncc; i++) {
+		if (valid_addr(m->cc[i])) {
+			map[n] = i + 1;
+			cc[n++] = m->cc[i];
+		} else {
+			rep->rcpt[i + 1].state = FTX_RCPT_REFUSED;
+			snprintf(rep->rcpt[i + 1].reply,
+			    sizeof(rep->rcpt[i + 1].reply),
+			    "not a valid address");
+		}
+	}
+	return n;
+}
+
+/* The outcome of the usable part (sub, its Cc mapped by map) into rep. */
+static void
+merge_report(struct ftx_mail_report *rep, const struct ftx_mail_report *sub,
+    const int *map, int n)
+{
+	int i;
+
+	rep->rcpt[0].state = sub->rcpt[0].state;
+	memcpy(rep->rcpt[0].reply, sub->rcpt[0].reply,
+	    sizeof(rep->rcpt[0].reply));
+	for (i = 0; i < n; i++) {
+		rep->rcpt[map[i]].state = sub->rcpt[i + 1].state;
+		memcpy(rep->rcpt[map[i]].reply, sub->rcpt[i + 1].reply,
+		    sizeof(rep->rcpt[map[i]].reply));
+	}
+	memcpy(rep->reason, sub->reason, sizeof(rep->reason));
+	memcpy(rep->detail, sub->detail, sizeof(rep->detail));
+}
+
 enum ftx_mail_status
 ftx_mail_send(const struct ftx_config *cfg, const struct ftx_mail *m,
     int last_try, struct ftx_mail_report *rep)
@@ -517,7 +558,7 @@ ftx_mail_send(const struct ftx_config *cfg, const struct ftx_mail *m,
 	struct ftx_mail usable;
 	enum ftx_mail_status st;
 	const char **cc = NULL;
-	int *map = NULL, i, n = 0;
+	int *map = NULL, n;
 
 	memset(&sub, 0, sizeof(sub));
 	if (m == NULL || m->ncc < 0 || report_init(rep, m) == -1) {
@@ -531,17 +572,7 @@ ftx_mail_send(const struct ftx_config *cfg, const struct ftx_mail *m,
 		st = out_of_memory(rep);
 		goto out;
 	}
-	for (i = 0; i < m->ncc; i++) {
-		if (valid_addr(m->cc[i])) {
-			map[n] = i + 1;
-			cc[n++] = m->cc[i];
-		} else {
-			rep->rcpt[i + 1].state = FTX_RCPT_REFUSED;
-			snprintf(rep->rcpt[i + 1].reply,
-			    sizeof(rep->rcpt[i + 1].reply),
-			    "not a valid address");
-		}
-	}
+	n = usable_cc(m, rep, cc, map);
 	usable = *m;
 	usable.cc = cc;
 	usable.ncc = n;
@@ -550,15 +581,7 @@ ftx_mail_send(const struct ftx_config *cfg, const struct ftx_mail *m,
 		goto out;
 	}
 	st = transport_send(cfg, &usable, last_try, &sub);
-	rep->rcpt[0].state = sub.rcpt[0].state;
-	memcpy(rep->rcpt[0].reply, sub.rcpt[0].reply, sizeof(sub.rcpt[0].reply));
-	for (i = 0; i < n; i++) {
-		rep->rcpt[map[i]].state = sub.rcpt[i + 1].state;
-		memcpy(rep->rcpt[map[i]].reply, sub.rcpt[i + 1].reply,
-		    sizeof(sub.rcpt[i + 1].reply));
-	}
-	memcpy(rep->reason, sub.reason, sizeof(rep->reason));
-	memcpy(rep->detail, sub.detail, sizeof(rep->detail));
+	merge_report(rep, &sub, map, n);
 out:
 	ftx_mail_report_free(&sub);
 	free(cc);
