@@ -124,6 +124,8 @@ static const struct opt opts[] = {
 	    "off, try, on"),
 	STR("mail", "from", from, "ftx@localhost"),
 	STR("mail", "sendmail_path", sendmail_path, "/usr/sbin/sendmail"),
+	/* Below the pool's stop timeout (30 s): a stop waits for a send. */
+	INT("mail", "timeout", mail_timeout, "20", 1, 25),
 
 	BOOL("csv", "formula_guard", formula_guard, "on"),
 	BOOL("csv", "bom", bom, "off"),

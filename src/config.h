@@ -61,6 +61,7 @@ struct ftx_config {
 	int smtp_starttls;		/* 0 = off, 1 = try, 2 = required */
 	char *from;			/* "ftx@localhost" */
 	char *sendmail_path;		/* "/usr/sbin/sendmail" */
+	int mail_timeout;		/* 20 s a send may take, 1..25 */
 
 	/* [csv] */
 	int formula_guard;		/* 1 */

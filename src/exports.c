@@ -153,6 +153,8 @@ ftx_export_json(const PGresult *res, int row,
 	r |= put_col(o, "fileSize", res, row, FTX_EXPORT_COL_SIZE, 'i');
 	r |= put_col(o, "sha256", res, row, FTX_EXPORT_COL_SHA256, 's');
 	r |= put_download_url(o, res, row, keys, base_url);
+	r |= (v = stored_json(res, row, FTX_EXPORT_COL_UNDELIVERED, 1)) != NULL ?
+	    put(o, "undeliveredRecipients", v) : -1;
 	r |= put_col(o, "failureReason", res, row, FTX_EXPORT_COL_FAILURE, 's');
 	if (r != 0) {
 		json_object_put(o);

@@ -17,8 +17,12 @@
 /*
  * The select list every export query uses, on "exports e JOIN users u ON
  * u.id = e.user_id".  Times are microseconds since the epoch; the status is
- * the one the API shows (READY past expires_at reads EXPIRED).
+ * the one the API shows (READY past expires_at reads EXPIRED).  The file
+ * facts, recorded with the e-mail while the export is still PENDING, show
+ * from READY on.
  */
+#define FTX_EXPORT_DONE(col) \
+	"CASE WHEN e.status <> 'PENDING' THEN " col " END"
 #define FTX_EXPORT_COLUMNS \
 	"e.id, " \
 	"CASE WHEN e.status = 'READY' AND e.expires_at <= now() " \
@@ -26,10 +30,12 @@
 	"(extract(epoch FROM e.created_at) * 1000000)::bigint, " \
 	"(extract(epoch FROM e.updated_at) * 1000000)::bigint, " \
 	"(extract(epoch FROM e.completed_at) * 1000000)::bigint, " \
-	"(extract(epoch FROM e.expires_at) * 1000000)::bigint, " \
-	"e.user_id, u.email, e.client_type, e.filters::text, " \
-	"array_to_json(e.cc)::text, e.row_count, e.file_size, e.sha256, " \
-	"CASE WHEN e.status = 'FAILED' THEN e.failure_reason END"
+	FTX_EXPORT_DONE("(extract(epoch FROM e.expires_at) * 1000000)::bigint") \
+	", e.user_id, u.email, e.client_type, e.filters::text, " \
+	"array_to_json(e.cc)::text, " FTX_EXPORT_DONE("e.row_count") ", " \
+	FTX_EXPORT_DONE("e.file_size") ", " FTX_EXPORT_DONE("e.sha256") ", " \
+	"CASE WHEN e.status = 'FAILED' THEN e.failure_reason END, " \
+	"array_to_json(e.undelivered_recipients)::text"
 
 #define FTX_EXPORT_FROM	"exports e JOIN users u ON u.id = e.user_id"
 
@@ -40,7 +46,7 @@ enum {
 	FTX_EXPORT_COL_EXPIRES, FTX_EXPORT_COL_USER, FTX_EXPORT_COL_EMAIL,
 	FTX_EXPORT_COL_CLIENT, FTX_EXPORT_COL_FILTERS, FTX_EXPORT_COL_CC,
 	FTX_EXPORT_COL_ROWS, FTX_EXPORT_COL_SIZE, FTX_EXPORT_COL_SHA256,
-	FTX_EXPORT_COL_FAILURE, FTX_EXPORT_NCOLS
+	FTX_EXPORT_COL_FAILURE, FTX_EXPORT_COL_UNDELIVERED, FTX_EXPORT_NCOLS
 };
 
 /*

@@ -1,29 +1,22 @@
 /*
  * mailer.c - the "export is ready" e-mail: rendering (RFC 5322, RFC 2047,
- * RFC 2045 quoted-printable) and delivery over SMTP with libcurl or through
- * a sendmail-compatible command.
+ * RFC 2045 quoted-printable), and the delivery rule of SPEC section 8 over
+ * the transports of mailer_transport.h (mailer_smtp.c, mailer_sendmail.c).
  *
  * Header values are never sanitised, only refused: a CR, LF or any other
  * control byte in an address or the subject makes rendering fail, so no
  * caller-supplied text can add a header or a recipient.
  */
-#include <sys/types.h>
-#include <sys/wait.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "mailer.h"
+#include "mailer_transport.h"
 
 #define ADDR_MAX	254	/* RFC 5321 path limit, without the <> */
 #define LINE_MAX_8BIT	998	/* RFC 5322 line limit, without CRLF */
@@ -33,9 +26,6 @@
  * 64-character word, so that even "Subject: " plus the first word stays
  * within the 76 characters RFC 2047 allows a line holding encoded words. */
 #define EW_BYTES	39
-#define CONNECT_TIMEOUT	10L
-#define TOTAL_TIMEOUT	60L
-#define PASSWORD_MAX	1024
 
 /* A growable string; err is set once an allocation failed. */
 struct sbuf {
@@ -395,419 +385,206 @@ ftx_mail_render(const struct ftx_mail *m, size_t *len)
 	return sb_finish(&sb, len);
 }
 
-/* curl_global_init is not thread-safe and must run once per process; the
- * daemon's workers are single-threaded processes. */
-static int
-curl_init_once(void)
+void
+ftx_mail_reason(struct ftx_mail_report *rep, const char *fmt, ...)
 {
-	static int done;
+	va_list ap;
 
-	if (!done && curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
-		done = 1;
-	return done ? 0 : -1;
+	va_start(ap, fmt);
+	vsnprintf(rep->reason, sizeof(rep->reason), fmt, ap);
+	va_end(ap);
 }
 
-/* Reads the first line of path, trimmed, into pw[PASSWORD_MAX].  Nothing
- * passes through stdio, whose buffers would keep a copy. */
-static int
-read_password(const char *path, char *pw, char *err, size_t errlen)
+void
+ftx_mail_detail(struct ftx_mail_report *rep, const char *fmt, ...)
 {
-	char buf[PASSWORD_MAX], *nl = NULL;
-	size_t len = 0, start = 0, end;
-	ssize_t n = 0;
-	int fd, rc = -1;
+	va_list ap;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-		    strerror(errno));
+	va_start(ap, fmt);
+	vsnprintf(rep->detail, sizeof(rep->detail), fmt, ap);
+	va_end(ap);
+}
+
+/* "The mail server refused the e-mail to a@x.example: 550 ..." */
+static void
+rcpt_reason(struct ftx_mail_report *rep, const struct ftx_mail_rcpt *r,
+    const char *what)
+{
+	ftx_mail_reason(rep, "The e-mail to %s was %s by the mail server%s%s",
+	    r->addr, what, r->reply[0] != '\0' ? ": " : "", r->reply);
+	snprintf(rep->detail, sizeof(rep->detail), "%s", rep->reason);
+}
+
+enum ftx_mail_status
+ftx_mail_verdict(struct ftx_mail_report *rep, int last_try)
+{
+	const struct ftx_mail_rcpt *r;
+	int i;
+
+	if (rep->nrcpt < 1)
+		return FTX_MAIL_FAILED;
+	switch (rep->rcpt[0].state) {
+	case FTX_RCPT_REFUSED:
+		rcpt_reason(rep, &rep->rcpt[0], "refused");
+		return FTX_MAIL_FAILED;
+	case FTX_RCPT_DEFERRED:
+		rcpt_reason(rep, &rep->rcpt[0], "deferred");
+		return FTX_MAIL_RETRY;
+	case FTX_RCPT_UNTRIED:
+		return FTX_MAIL_RETRY;
+	case FTX_RCPT_ACCEPTED:
+		break;
+	}
+	for (i = 1; i < rep->nrcpt; i++) {
+		r = &rep->rcpt[i];
+		if (r->state == FTX_RCPT_UNTRIED)
+			return FTX_MAIL_RETRY;
+		/* On the last try a Cc still deferred is given up: the others
+		 * get the mail (the Cc is then listed as undelivered). */
+		if (r->state == FTX_RCPT_DEFERRED && !last_try) {
+			rcpt_reason(rep, r, "deferred");
+			return FTX_MAIL_RETRY;
+		}
+	}
+	return FTX_MAIL_SENT;
+}
+
+void
+ftx_mail_report_free(struct ftx_mail_report *rep)
+{
+	if (rep == NULL)
+		return;
+	free(rep->rcpt);
+	rep->rcpt = NULL;
+	rep->nrcpt = 0;
+}
+
+/* Prepares rep for m: every recipient UNTRIED.  -1 when out of memory. */
+static int
+report_init(struct ftx_mail_report *rep, const struct ftx_mail *m)
+{
+	int i;
+
+	memset(rep, 0, sizeof(*rep));
+	if ((rep->rcpt = calloc((size_t)m->ncc + 1, sizeof(*rep->rcpt))) ==
+	    NULL)
 		return -1;
-	}
-	while (len < sizeof(buf) && nl == NULL) {
-		if ((n = read(fd, buf + len, sizeof(buf) - len)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		nl = memchr(buf + len, '\n', (size_t)n);
-		len += (size_t)n;
-	}
-	end = nl != NULL ? (size_t)(nl - buf) : len;
-	while (start < end && (buf[start] == ' ' || buf[start] == '\t'))
-		start++;
-	while (end > start && (buf[end - 1] == ' ' || buf[end - 1] == '\t' ||
-	    buf[end - 1] == '\r'))
-		end--;
-	if (n == -1)
-		snprintf(err, errlen, "%s: cannot read: %s", path,
-		    strerror(errno));
-	else if (nl == NULL && len == sizeof(buf))
-		snprintf(err, errlen, "%s: password too long", path);
-	else {
-		memcpy(pw, buf + start, end - start);
-		pw[end - start] = '\0';
-		rc = 0;
-	}
-	explicit_bzero(buf, sizeof(buf));
-	close(fd);
-	return rc;
+	rep->nrcpt = m->ncc + 1;
+	rep->rcpt[0].addr = m->to;
+	for (i = 0; i < m->ncc; i++)
+		rep->rcpt[i + 1].addr = m->cc[i];
+	return 0;
 }
 
-struct upload {
-	const char	*p;
-	size_t		 left;
-};
-
-static size_t
-upload_read(char *buf, size_t size, size_t nitems, void *arg)
+/* Renders m and hands it to the configured transport. */
+static enum ftx_mail_status
+transport_send(const struct ftx_config *cfg, const struct ftx_mail *m,
+    int last_try, struct ftx_mail_report *rep)
 {
-	struct upload *up = arg;
-	size_t n = size * nitems;
+	const struct ftx_mailer_transport *t;
+	enum ftx_mail_status st;
+	char *msg;
+	size_t len;
 
-	if (n > up->left)
-		n = up->left;
-	memcpy(buf, up->p, n);
-	up->p += n;
-	up->left -= n;
+	if ((msg = ftx_mail_render(m, &len)) == NULL) {
+		/* Nothing a retry would change, unless memory ran out. */
+		ftx_mail_reason(rep, "The e-mail could not be written: an "
+		    "address or the subject is not valid");
+		ftx_mail_detail(rep, "cannot render the message: invalid "
+		    "address, subject or Message-ID, or out of memory");
+		return valid_mail(m) ? FTX_MAIL_RETRY : FTX_MAIL_FAILED;
+	}
+	t = cfg->transport == FTX_MAIL_SENDMAIL ? &ftx_mail_sendmail :
+	    &ftx_mail_smtp;
+	st = t->send(cfg, m, msg, len, last_try, rep);
+	free(msg);
+	return st;
+}
+
+static enum ftx_mail_status
+out_of_memory(struct ftx_mail_report *rep)
+{
+	ftx_mail_reason(rep, "The e-mail could not be sent: out of memory");
+	snprintf(rep->detail, sizeof(rep->detail), "%s", rep->reason);
+	return FTX_MAIL_RETRY;
+}
+
+/* Copies the usable Cc addresses of m to cc[] (map[k] = the index in
+ * rep->rcpt of cc[k]) and marks the others refused; returns their count. */
+static int
+usable_cc(const struct ftx_mail *m, struct ftx_mail_report *rep,
+    const char **cc, int *map)
+{
+	int i, n = 0;
+
+	for (i = 0; i < m->ncc; i++) {
+		if (valid_addr(m->cc[i])) {
+			map[n] = i + 1;
+			cc[n++] = m->cc[i];
+		} else {
+			rep->rcpt[i + 1].state = FTX_RCPT_REFUSED;
+			snprintf(rep->rcpt[i + 1].reply,
+			    sizeof(rep->rcpt[i + 1].reply),
+			    "not a valid address");
+		}
+	}
 	return n;
 }
 
-static int
-is_smtp_url(const char *url)
-{
-	return url != NULL && (strncasecmp(url, "smtp://", 7) == 0 ||
-	    strncasecmp(url, "smtps://", 8) == 0);
-}
-
-/* Copies src into dst[dlen] with every occurrence of the non-empty
- * secrets replaced by "***". */
+/* The outcome of the usable part (sub, its Cc mapped by map) into rep. */
 static void
-copy_redacted(char *dst, size_t dlen, const char *src,
-    const char *const *secrets, int nsecrets)
+merge_report(struct ftx_mail_report *rep, const struct ftx_mail_report *sub,
+    const int *map, int n)
 {
-	size_t o = 0, n;
-	int i, hit;
-
-	while (*src != '\0' && o + 1 < dlen) {
-		for (hit = 0, i = 0; i < nsecrets && !hit; i++) {
-			n = strlen(secrets[i]);
-			if (n > 0 && strncmp(src, secrets[i], n) == 0) {
-				snprintf(dst + o, dlen - o, "***");
-				o += strlen(dst + o);
-				src += n;
-				hit = 1;
-			}
-		}
-		if (!hit)
-			dst[o++] = *src++;
-	}
-	if (dlen > 0)
-		dst[o < dlen ? o : dlen - 1] = '\0';
-}
-
-/* The user:password part of an smtp:// URL, into buf[len] ("" if none). */
-static void
-url_userinfo(const char *url, char *buf, size_t len)
-{
-	const char *host, *at = NULL;
-	size_t n, i;
-
-	buf[0] = '\0';
-	if ((host = strstr(url, "://")) == NULL)
-		return;
-	host += 3;
-	n = strcspn(host, "/?#");
-	for (i = 0; i < n; i++)
-		if (host[i] == '@')
-			at = host + i;
-	if (at == NULL)
-		return;
-	n = (size_t)(at - host);
-	if (n >= len)
-		n = len - 1;
-	memcpy(buf, host, n);
-	buf[n] = '\0';
-}
-
-/* Every option of the SMTP transfer; the first failure, or CURLE_OK. */
-static CURLcode
-smtp_setup(CURL *c, const struct ftx_config *cfg, const char *from,
-    struct curl_slist *rcpt, struct upload *up, char *errbuf, const char *pw)
-{
-	char path[ADDR_MAX + 3];
-	CURLcode rc;
-
-	snprintf(path, sizeof(path), "<%s>", from);
-	if ((rc = curl_easy_setopt(c, CURLOPT_URL, cfg->smtp_url)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-	    CONNECT_TIMEOUT)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_TIMEOUT, TOTAL_TIMEOUT)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_MAIL_FROM, path)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_UPLOAD, 1L)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_READFUNCTION, upload_read)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_READDATA, up)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
-	    (curl_off_t)up->left)))
-		return rc;
-	/* smtps:// is TLS from the start: the URL decides. */
-	if (cfg->smtp_starttls > 0 && strncasecmp(cfg->smtp_url, "smtp://",
-	    7) == 0 && (rc = curl_easy_setopt(c, CURLOPT_USE_SSL,
-	    (long)(cfg->smtp_starttls == 1 ? CURLUSESSL_TRY :
-	    CURLUSESSL_ALL))))
-		return rc;
-	if (cfg->smtp_user != NULL && cfg->smtp_user[0] != '\0' &&
-	    ((rc = curl_easy_setopt(c, CURLOPT_USERNAME, cfg->smtp_user)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_PASSWORD, pw))))
-		return rc;
-	return CURLE_OK;
-}
-
-/* The recipients as SMTP paths: To, then every Cc. */
-static struct curl_slist *
-smtp_rcpt(const struct ftx_mail *m)
-{
-	struct curl_slist *list = NULL, *l;
-	char path[ADDR_MAX + 3];
 	int i;
 
-	for (i = -1; i < m->ncc; i++) {
-		snprintf(path, sizeof(path), "<%s>", i < 0 ? m->to : m->cc[i]);
-		if ((l = curl_slist_append(list, path)) == NULL) {
-			curl_slist_free_all(list);
-			return NULL;
-		}
-		list = l;
+	rep->rcpt[0].state = sub->rcpt[0].state;
+	memcpy(rep->rcpt[0].reply, sub->rcpt[0].reply,
+	    sizeof(rep->rcpt[0].reply));
+	for (i = 0; i < n; i++) {
+		rep->rcpt[map[i]].state = sub->rcpt[i + 1].state;
+		memcpy(rep->rcpt[map[i]].reply, sub->rcpt[i + 1].reply,
+		    sizeof(rep->rcpt[map[i]].reply));
 	}
-	return list;
+	memcpy(rep->reason, sub->reason, sizeof(rep->reason));
+	memcpy(rep->detail, sub->detail, sizeof(rep->detail));
 }
 
-/* The reason of a failed transfer, without any secret. */
-static void
-smtp_error(CURL *c, CURLcode cc, const char *errbuf,
-    const struct ftx_config *cfg, const char *pw, char *err, size_t errlen)
-{
-	char text[CURL_ERROR_SIZE + 64], userinfo[256];
-	const char *secrets[3];
-	const char *colon;
-	long code = 0;
-	size_t n;
-
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	n = (size_t)snprintf(text, sizeof(text), "SMTP: %s",
-	    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(cc));
-	while (n > 6 && n < sizeof(text) && (text[n - 1] == '\n' ||
-	    text[n - 1] == '\r'))
-		text[--n] = '\0';
-	if (code != 0 && n < sizeof(text))
-		snprintf(text + n, sizeof(text) - n, " (server replied %ld)",
-		    code);
-	url_userinfo(cfg->smtp_url, userinfo, sizeof(userinfo));
-	colon = strchr(userinfo, ':');
-	secrets[0] = pw;
-	secrets[1] = userinfo;
-	secrets[2] = colon != NULL ? colon + 1 : "";
-	copy_redacted(err, errlen, text, secrets, 3);
-	explicit_bzero(userinfo, sizeof(userinfo));
-}
-
-static int
-smtp_send(const struct ftx_config *cfg, const struct ftx_mail *m,
-    const char *msg, size_t len, char *err, size_t errlen)
-{
-	char errbuf[CURL_ERROR_SIZE], pw[PASSWORD_MAX];
-	struct upload up = { msg, len };
-	struct curl_slist *rcpt = NULL;
-	CURL *c = NULL;
-	CURLcode cc;
-	int rc = -1;
-
-	pw[0] = errbuf[0] = '\0';
-	if (!is_smtp_url(cfg->smtp_url)) {
-		snprintf(err, errlen, "smtp_url must be smtp:// or smtps://");
-		goto out;
-	}
-	if (cfg->smtp_user != NULL && cfg->smtp_user[0] != '\0' &&
-	    cfg->smtp_password_file != NULL &&
-	    cfg->smtp_password_file[0] != '\0' &&
-	    read_password(cfg->smtp_password_file, pw, err, errlen) == -1)
-		goto out;
-	if (curl_init_once() == -1 || (c = curl_easy_init()) == NULL ||
-	    (rcpt = smtp_rcpt(m)) == NULL) {
-		snprintf(err, errlen, "SMTP: cannot initialise libcurl");
-		goto out;
-	}
-	if ((cc = smtp_setup(c, cfg, m->from, rcpt, &up, errbuf, pw)) ==
-	    CURLE_OK)
-		cc = curl_easy_perform(c);
-	if (cc != CURLE_OK)
-		smtp_error(c, cc, errbuf, cfg, pw, err, errlen);
-	else
-		rc = 0;
-out:
-	explicit_bzero(pw, sizeof(pw));
-	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
-	return rc;
-}
-
-/* Writes p[n] to fd with SIGPIPE blocked, so that a command that exits
- * early gives EPIPE here instead of killing the caller whatever its
- * SIGPIPE disposition; a SIGPIPE raised by this write is consumed. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	static const struct timespec zero = { 0, 0 };
-	sigset_t pipe_set, old, pending;
-	int rc = 0, saved = 0, was_pending;
-	ssize_t w;
-
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	sigpending(&pending);
-	was_pending = sigismember(&pending, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &pipe_set, &old);
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			saved = errno;
-			rc = -1;
-			break;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	if (rc == -1 && saved == EPIPE && !was_pending)
-		while (sigtimedwait(&pipe_set, NULL, &zero) == -1 &&
-		    errno == EINTR)
-			;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	errno = saved;
-	return rc;
-}
-
-/* The message with LF line ends, as a local sendmail expects them. */
-static char *
-crlf_to_lf(const char *msg, size_t len, size_t *outlen)
-{
-	char *out, *w;
-	size_t i;
-
-	if ((out = malloc(len + 1)) == NULL)
-		return NULL;
-	for (w = out, i = 0; i < len; i++)
-		if (msg[i] != '\r' || i + 1 == len || msg[i + 1] != '\n')
-			*w++ = msg[i];
-	*outlen = (size_t)(w - out);
-	return out;
-}
-
-/* Runs "sendmail -i -f FROM -- TO CC..." (no shell) with lf on stdin and
- * reports how it ended. */
-static int
-sendmail_run(const char *path, const char **argv, const char *lf,
-    size_t lflen, char *err, size_t errlen)
-{
-	int fds[2] = { -1, -1 }, status, wrc, werr;
-	pid_t pid;
-
-	if (pipe(fds) == -1 || fcntl(fds[1], F_SETFD, FD_CLOEXEC) == -1 ||
-	    (pid = fork()) == -1) {
-		snprintf(err, errlen, "cannot run sendmail: %s",
-		    strerror(errno));
-		if (fds[0] != -1) {
-			close(fds[0]);
-			close(fds[1]);
-		}
-		return -1;
-	}
-	if (pid == 0) {
-		if (dup2(fds[0], STDIN_FILENO) == -1)
-			_exit(127);
-		if (fds[0] != STDIN_FILENO)
-			close(fds[0]);
-		execv(path, (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[0]);
-	wrc = write_all(fds[1], lf, lflen);
-	werr = errno;
-	close(fds[1]);
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR) {
-			snprintf(err, errlen, "cannot wait for sendmail: %s",
-			    strerror(errno));
-			return -1;
-		}
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-		snprintf(err, errlen, "sendmail exited with status %d",
-		    WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(err, errlen, "sendmail killed by signal %d",
-		    WTERMSIG(status));
-	else if (wrc == -1)
-		snprintf(err, errlen, "cannot write to sendmail: %s",
-		    strerror(werr));
-	else
-		return 0;
-	return -1;
-}
-
-static int
-sendmail_send(const struct ftx_config *cfg, const struct ftx_mail *m,
-    const char *msg, size_t len, char *err, size_t errlen)
-{
-	const char **argv = NULL;
-	char *lf = NULL;
-	size_t lflen;
-	int rc = -1, i, n = 0;
-
-	if (access(cfg->sendmail_path, X_OK) == -1) {
-		snprintf(err, errlen, "%s: cannot execute: %s",
-		    cfg->sendmail_path, strerror(errno));
-		goto out;
-	}
-	if ((argv = calloc((size_t)m->ncc + 7, sizeof(*argv))) == NULL ||
-	    (lf = crlf_to_lf(msg, len, &lflen)) == NULL) {
-		snprintf(err, errlen, "sendmail: out of memory");
-		goto out;
-	}
-	argv[n++] = cfg->sendmail_path;
-	argv[n++] = "-i";
-	argv[n++] = "-f";
-	argv[n++] = m->from;
-	argv[n++] = "--";
-	argv[n++] = m->to;
-	for (i = 0; i < m->ncc; i++)
-		argv[n++] = m->cc[i];
-	argv[n] = NULL;
-	rc = sendmail_run(cfg->sendmail_path, argv, lf, lflen, err, errlen);
-out:
-	free(argv);
-	free(lf);
-	return rc;
-}
-
-int
+enum ftx_mail_status
 ftx_mail_send(const struct ftx_config *cfg, const struct ftx_mail *m,
-    char *err, size_t errlen)
+    int last_try, struct ftx_mail_report *rep)
 {
-	char *msg;
-	size_t len;
-	int rc;
+	struct ftx_mail_report sub;
+	struct ftx_mail usable;
+	enum ftx_mail_status st;
+	const char **cc = NULL;
+	int *map = NULL, n;
 
-	if ((msg = ftx_mail_render(m, &len)) == NULL) {
-		snprintf(err, errlen, "cannot render the message: invalid "
-		    "address, subject or Message-ID, or out of memory");
-		return -1;
+	memset(&sub, 0, sizeof(sub));
+	if (m == NULL || m->ncc < 0 || report_init(rep, m) == -1) {
+		memset(rep, 0, sizeof(*rep));
+		return out_of_memory(rep);
 	}
-	if (cfg->transport == FTX_MAIL_SENDMAIL)
-		rc = sendmail_send(cfg, m, msg, len, err, errlen);
-	else
-		rc = smtp_send(cfg, m, msg, len, err, errlen);
-	free(msg);
-	return rc;
+	/* A Cc address no server could take is refused for good here, as a
+	 * server would refuse it: the others still get the mail. */
+	if ((cc = calloc((size_t)m->ncc + 1, sizeof(*cc))) == NULL ||
+	    (map = calloc((size_t)m->ncc + 1, sizeof(*map))) == NULL) {
+		st = out_of_memory(rep);
+		goto out;
+	}
+	n = usable_cc(m, rep, cc, map);
+	usable = *m;
+	usable.cc = cc;
+	usable.ncc = n;
+	if (report_init(&sub, &usable) == -1) {
+		st = out_of_memory(rep);
+		goto out;
+	}
+	st = transport_send(cfg, &usable, last_try, &sub);
+	merge_report(rep, &sub, map, n);
+out:
+	ftx_mail_report_free(&sub);
+	free(cc);
+	free(map);
+	return st;
 }

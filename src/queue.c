@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gcrypt.h>
 
@@ -14,21 +15,21 @@
 #include "queue.h"
 
 #define RETRY_CAP_S	600
+#define RECORD_TRIES	5	/* seconds spent recording a send */
 
 void
 ftx_job_free(struct ftx_job *job)
 {
 	if (job == NULL)
 		return;
+	free(job->id);
+	free(job->tenant_id);
+	free(job->user_id);
+	free(job->supplier_id);
+	free(job->email);
 	free(job->filters_json);
 	free(job->cc_json);
-	job->filters_json = job->cc_json = NULL;
-}
-
-static void
-copy_value(char *dst, size_t size, const PGresult *res, int col)
-{
-	snprintf(dst, size, "%s", PQgetvalue(res, 0, col));
+	memset(job, 0, sizeof(*job));
 }
 
 static void
@@ -41,36 +42,91 @@ new_token(char *token)
 	ftx_hex_encode(raw, sizeof(raw), token);
 }
 
-/* Runs a fenced statement: 1 one row matched, 0 none, -1 unavailable or
- * failed. */
-static int
+/* Runs a fenced statement: OURS when a row matched, LOST when none. */
+static enum ftx_queue_rc
 fenced(struct ftx_db *db, const char *sql, int n, const char *const *params)
 {
 	PGresult *res = ftx_db_query(db, sql, n, params);
-	int rc = -1;
+	enum ftx_queue_rc rc = FTX_QUEUE_DOWN;
 
 	if (ftx_db_ok(res))
-		rc = strcmp(PQcmdTuples(res), "0") != 0;
+		rc = strcmp(PQcmdTuples(res), "0") != 0 ? FTX_QUEUE_OURS :
+		    FTX_QUEUE_LOST;
 	else if (res != NULL)
 		log_err("queue: %s", PQresultErrorMessage(res));
 	PQclear(res);
 	return rc;
 }
 
-int
+/* Runs a statement that may match nothing (COMMIT, a sweep): OURS or
+ * DOWN. */
+static enum ftx_queue_rc
+run(struct ftx_db *db, const char *sql, int n, const char *const *params)
+{
+	return fenced(db, sql, n, params) == FTX_QUEUE_DOWN ? FTX_QUEUE_DOWN :
+	    FTX_QUEUE_OURS;
+}
+
+/* Exports with no attempt left end: READY when their e-mail went out (only
+ * the completion failed), else FAILED (their worker vanished during the
+ * last attempt, or max_attempts was lowered while they waited for a retry;
+ * then the last error is the reason).  Rows another worker holds are
+ * skipped, never waited for. */
+static enum ftx_queue_rc
+end_exhausted(struct ftx_db *db, const char *max_attempts)
+{
+	static const char sql[] = "UPDATE exports SET "
+	    "status = CASE WHEN mail_sent_at IS NULL THEN 'FAILED' "
+	    "ELSE 'READY' END, "
+	    "completed_at = CASE WHEN mail_sent_at IS NULL THEN NULL "
+	    "ELSE now() END, "
+	    "failure_reason = CASE WHEN mail_sent_at IS NULL THEN "
+	    "coalesce(failure_reason, 'The export did not finish after ' || "
+	    "attempts || ' attempts (the export service stopped while "
+	    "working on it)') END, "
+	    "updated_at = now(), claim_token = NULL, claimed_until = NULL "
+	    "WHERE status = 'PENDING' AND id IN (SELECT id FROM exports "
+	    "WHERE status = 'PENDING' AND attempts >= $1::int "
+	    "AND (claimed_until IS NULL OR claimed_until < now()) "
+	    "FOR UPDATE SKIP LOCKED)";
+	const char *p[1] = { max_attempts };
+
+	return run(db, sql, 1, p);
+}
+
+/* A copy of column col of row 0; NULL when out of memory. */
+static char *
+dup_value(const PGresult *res, int col)
+{
+	return strdup(PQgetvalue(res, 0, col));
+}
+
+/* Fills job from the claim's row; -1 when out of memory. */
+static int
+job_from_row(struct ftx_job *job, const PGresult *res)
+{
+	job->id = dup_value(res, 0);
+	job->tenant_id = dup_value(res, 1);
+	job->user_id = dup_value(res, 2);
+	/* A SUPPLIER export keeps the supplier scope even if the user row
+	 * changed since; an OPERATOR export has none. */
+	job->supplier_id = strcmp(PQgetvalue(res, 0, 8), "SUPPLIER") == 0 ?
+	    dup_value(res, 3) : strdup("");
+	job->email = dup_value(res, 4);
+	job->filters_json = dup_value(res, 5);
+	job->cc_json = dup_value(res, 6);
+	job->attempts = atoi(PQgetvalue(res, 0, 7));
+	job->mail_sent = strcmp(PQgetvalue(res, 0, 9), "t") == 0;
+	return job->id == NULL || job->tenant_id == NULL ||
+	    job->user_id == NULL || job->supplier_id == NULL ||
+	    job->email == NULL || job->filters_json == NULL ||
+	    job->cc_json == NULL ? -1 : 0;
+}
+
+enum ftx_queue_rc
 ftx_queue_claim(struct ftx_db *db, const char *worker, int claim_timeout,
     int max_attempts, struct ftx_job *job)
 {
-	/* Exports with no attempt left end FAILED: their worker vanished
-	 * during the last attempt, or max_attempts was lowered while they
-	 * waited for a retry (then the last error is the reason). */
-	static const char exhausted_sql[] = "UPDATE exports SET "
-	    "status = 'FAILED', failure_reason = coalesce(failure_reason, "
-	    "'Generation did not finish after ' || attempts || ' attempts "
-	    "(the export daemon stopped while working on it)'), "
-	    "updated_at = now(), claim_token = NULL, claimed_until = NULL "
-	    "WHERE status = 'PENDING' AND attempts >= $1::int "
-	    "AND (claimed_until IS NULL OR claimed_until < now())";
 	static const char claim_sql[] = "UPDATE exports e SET "
 	    "claim_token = $1, claimed_by = $2, "
 	    "claimed_until = now() + $3::int * interval '1 second', "
@@ -83,51 +139,38 @@ ftx_queue_claim(struct ftx_db *db, const char *worker, int claim_timeout,
 	    "LIMIT 1 FOR UPDATE SKIP LOCKED) "
 	    "RETURNING e.id, e.tenant_id, e.user_id, "
 	    "coalesce(u.supplier_id, ''), u.email, e.filters::text, "
-	    "array_to_json(e.cc)::text, e.attempts, e.client_type";
+	    "array_to_json(e.cc)::text, e.attempts, e.client_type, "
+	    "e.mail_sent_at IS NOT NULL";
 	char timeout[16], maxa[16];
-	const char *p[4];
+	const char *p[4] = { job->token, worker, timeout, maxa };
+	enum ftx_queue_rc rc = FTX_QUEUE_DOWN;
 	PGresult *res;
-	int rc;
 
 	memset(job, 0, sizeof(*job));
 	snprintf(timeout, sizeof(timeout), "%d", claim_timeout);
 	snprintf(maxa, sizeof(maxa), "%d", max_attempts);
-	p[0] = maxa;
-	if (fenced(db, exhausted_sql, 1, p) == -1)
-		return -1;
+	if (end_exhausted(db, maxa) == FTX_QUEUE_DOWN)
+		return FTX_QUEUE_DOWN;
 	new_token(job->token);
-	p[0] = job->token;
-	p[1] = worker;
-	p[2] = timeout;
-	p[3] = maxa;
 	if ((res = ftx_db_query(db, claim_sql, 4, p)) == NULL)
-		return -1;
-	if (!ftx_db_ok(res)) {
+		return FTX_QUEUE_DOWN;
+	if (!ftx_db_ok(res))
 		log_err("queue: claim failed: %s", PQresultErrorMessage(res));
-		PQclear(res);
-		return -1;
-	}
-	if ((rc = PQntuples(res)) == 1) {
-		copy_value(job->id, sizeof(job->id), res, 0);
-		copy_value(job->tenant_id, sizeof(job->tenant_id), res, 1);
-		copy_value(job->user_id, sizeof(job->user_id), res, 2);
-		/* A SUPPLIER export keeps the supplier scope even if the user
-		 * row changed since; an OPERATOR export has none. */
-		if (strcmp(PQgetvalue(res, 0, 8), "SUPPLIER") == 0)
-			copy_value(job->supplier_id, sizeof(job->supplier_id),
-			    res, 3);
-		copy_value(job->email, sizeof(job->email), res, 4);
-		job->filters_json = strdup(PQgetvalue(res, 0, 5));
-		job->cc_json = strdup(PQgetvalue(res, 0, 6));
-		job->attempts = atoi(PQgetvalue(res, 0, 7));
-		if (job->filters_json == NULL || job->cc_json == NULL)
-			rc = -1;
+	else if (PQntuples(res) != 1)
+		rc = FTX_QUEUE_LOST;
+	else if (job_from_row(job, res) == 0)
+		rc = FTX_QUEUE_OURS;
+	else {
+		/* Claimed but not held: another worker takes it over once the
+		 * claim expires. */
+		log_err("queue: out of memory reading a claimed export");
+		ftx_job_free(job);
 	}
 	PQclear(res);
 	return rc;
 }
 
-int
+enum ftx_queue_rc
 ftx_queue_renew(struct ftx_db *db, const struct ftx_job *job,
     int claim_timeout)
 {
@@ -141,49 +184,77 @@ ftx_queue_renew(struct ftx_db *db, const struct ftx_job *job,
 	return fenced(db, sql, 3, p);
 }
 
-int
+enum ftx_queue_rc
 ftx_queue_lock(struct ftx_db *db, const struct ftx_job *job)
 {
 	static const char sql[] = "SELECT 1 FROM exports WHERE id = $1 "
 	    "AND claim_token = $2 AND status = 'PENDING' FOR UPDATE";
 	const char *p[2] = { job->id, job->token };
+	enum ftx_queue_rc rc = FTX_QUEUE_DOWN;
 	PGresult *res;
-	int rc;
 
-	if (fenced(db, "BEGIN", 0, NULL) == -1)
-		return -1;
-	if ((res = ftx_db_query(db, sql, 2, p)) == NULL)
-		return -1;
-	rc = ftx_db_ok(res) ? PQntuples(res) == 1 : -1;
+	if (run(db, "BEGIN", 0, NULL) == FTX_QUEUE_DOWN)
+		return FTX_QUEUE_DOWN;
+	res = ftx_db_query(db, sql, 2, p);
+	if (ftx_db_ok(res))
+		rc = PQntuples(res) == 1 ? FTX_QUEUE_OURS : FTX_QUEUE_LOST;
 	PQclear(res);
-	if (rc != 1)
+	if (rc != FTX_QUEUE_OURS)
 		ftx_queue_abort(db);
 	return rc;
 }
 
-int
-ftx_queue_complete(struct ftx_db *db, const struct ftx_job *job,
-    const char *path, long long rows, long long size, const char *sha256,
-    long long expires)
+enum ftx_queue_rc
+ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
+    const struct ftx_queue_sent *sent)
 {
-	static const char sql[] = "UPDATE exports SET status = 'READY', "
-	    "completed_at = now(), updated_at = now(), "
-	    "expires_at = to_timestamp($7::bigint), "
+	static const char sql[] = "UPDATE exports SET mail_sent_at = now(), "
 	    "file_path = $3, row_count = $4::bigint, file_size = $5::bigint, "
-	    "sha256 = $6, mail_sent_at = now(), failure_reason = NULL, "
-	    "claim_token = NULL, claimed_until = NULL "
+	    "sha256 = $6, expires_at = to_timestamp($7::bigint), "
+	    "undelivered_recipients = ARRAY(SELECT "
+	    "json_array_elements_text($8::json)), updated_at = now() "
 	    "WHERE id = $1 AND claim_token = $2 AND status = 'PENDING'";
 	char r[24], s[24], t[24];
-	const char *p[7] = { job->id, job->token, path, r, s, sha256, t };
+	const char *p[8] = { job->id, job->token, sent->path, r, s,
+	    sent->sha256, t, sent->undelivered };
+	enum ftx_queue_rc rc;
+	int i;
 
-	snprintf(r, sizeof(r), "%lld", rows);
-	snprintf(s, sizeof(s), "%lld", size);
-	snprintf(t, sizeof(t), "%lld", expires);
-	if (fenced(db, sql, 7, p) != 1) {
-		ftx_queue_abort(db);
-		return -1;
+	snprintf(r, sizeof(r), "%lld", sent->rows);
+	snprintf(s, sizeof(s), "%lld", sent->size);
+	snprintf(t, sizeof(t), "%lld", sent->expires);
+	rc = fenced(db, sql, 8, p);
+	if (rc == FTX_QUEUE_OURS && run(db, "COMMIT", 0, NULL) == FTX_QUEUE_OURS)
+		return FTX_QUEUE_OURS;
+	ftx_queue_abort(db);
+	if (rc == FTX_QUEUE_LOST)
+		return FTX_QUEUE_LOST;	/* cannot be: the row was locked */
+	/* The e-mail is out: a send left unrecorded goes out again on the
+	 * next attempt, so the record is worth a few seconds of retries.
+	 * The statement is idempotent (a COMMIT that failed on the way back
+	 * may have happened). */
+	for (i = 0; i < RECORD_TRIES; i++) {
+		if ((rc = fenced(db, sql, 8, p)) != FTX_QUEUE_DOWN)
+			break;
+		sleep(1);
 	}
-	return fenced(db, "COMMIT", 0, NULL) == -1 ? -1 : 0;
+	if (rc != FTX_QUEUE_OURS)
+		log_err("export %s: the e-mail went out but could not be "
+		    "recorded: the next attempt sends it again", job->id);
+	return rc;
+}
+
+enum ftx_queue_rc
+ftx_queue_complete(struct ftx_db *db, const struct ftx_job *job)
+{
+	static const char sql[] = "UPDATE exports SET status = 'READY', "
+	    "completed_at = now(), updated_at = now(), failure_reason = NULL, "
+	    "claim_token = NULL, claimed_until = NULL "
+	    "WHERE id = $1 AND claim_token = $2 AND status = 'PENDING' "
+	    "AND mail_sent_at IS NOT NULL";
+	const char *p[2] = { job->id, job->token };
+
+	return fenced(db, sql, 2, p);
 }
 
 void
@@ -192,44 +263,49 @@ ftx_queue_abort(struct ftx_db *db)
 	PQclear(ftx_db_query(db, "ROLLBACK", 0, NULL));
 }
 
-int
+/* The delay before the next attempt, in milliseconds, as text. */
+static void
+retry_delay_ms(int retry_delay, int attempts, char *buf, size_t len)
+{
+	double ms = retry_delay * 1000.0;
+	int i;
+
+	for (i = 1; i < attempts && ms < RETRY_CAP_S * 1000.0; i++)
+		ms *= 2;
+	if (ms > RETRY_CAP_S * 1000.0)
+		ms = RETRY_CAP_S * 1000.0;
+	/* +-20% so retries of many exports do not stampede. */
+	ms *= 0.8 + 0.4 * ((double)(random() % 1000) / 1000.0);
+	snprintf(buf, len, "%.0f", ms);
+}
+
+enum ftx_queue_rc
 ftx_queue_fail(struct ftx_db *db, const struct ftx_job *job,
-    const char *reason, int retry_delay, int max_attempts)
+    const char *reason, int retry_delay, int max_attempts, int permanent)
 {
 	static const char retry_sql[] = "UPDATE exports SET "
 	    "next_attempt_at = now() + $3::int * interval '1 millisecond', "
 	    "failure_reason = $4, claim_token = NULL, claimed_until = NULL, "
 	    "updated_at = now() "
 	    "WHERE id = $1 AND claim_token = $2 AND status = 'PENDING'";
-	static const char fail_sql[] = "UPDATE exports SET status = 'FAILED', "
+	/* An export whose e-mail is on record never fails: it stays PENDING
+	 * without a claim and end_exhausted() makes it READY. */
+	static const char fail_sql[] = "UPDATE exports SET status = "
+	    "CASE WHEN mail_sent_at IS NULL THEN 'FAILED' ELSE status END, "
 	    "failure_reason = $3, claim_token = NULL, claimed_until = NULL, "
 	    "updated_at = now() "
 	    "WHERE id = $1 AND claim_token = $2 AND status = 'PENDING'";
 	char delay[24];
-	const char *p[4] = { job->id, job->token, NULL, reason };
-	double ms;
-	int rc;
+	const char *p[4] = { job->id, job->token, reason, reason };
 
-	if (job->attempts >= max_attempts) {
-		p[2] = reason;
-		rc = fenced(db, fail_sql, 3, p);
-	} else {
-		ms = retry_delay * 1000.0;
-		for (rc = 1; rc < job->attempts && ms < RETRY_CAP_S * 1000.0;
-		    rc++)
-			ms *= 2;
-		if (ms > RETRY_CAP_S * 1000.0)
-			ms = RETRY_CAP_S * 1000.0;
-		/* +-20% so retries of many exports do not stampede. */
-		ms *= 0.8 + 0.4 * ((double)(random() % 1000) / 1000.0);
-		snprintf(delay, sizeof(delay), "%.0f", ms);
-		p[2] = delay;
-		rc = fenced(db, retry_sql, 4, p);
-	}
-	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+	if (permanent || job->attempts >= max_attempts)
+		return fenced(db, fail_sql, 3, p);
+	retry_delay_ms(retry_delay, job->attempts, delay, sizeof(delay));
+	p[2] = delay;
+	return fenced(db, retry_sql, 4, p);
 }
 
-int
+enum ftx_queue_rc
 ftx_queue_release(struct ftx_db *db, const struct ftx_job *job)
 {
 	static const char sql[] = "UPDATE exports SET claim_token = NULL, "

@@ -7,6 +7,10 @@
  * the token still being there, so a worker whose claim was taken over
  * (it stalled or died) or cleared (the export was canceled) can never
  * complete, fail or e-mail the export: its writes match no row.
+ *
+ * The e-mail is recorded (ftx_queue_record_send, committed) before the
+ * export is marked READY (ftx_queue_complete): an attempt that fails in
+ * between leaves the send on record, and the next attempt only completes.
  */
 #ifndef FTX_QUEUE_H
 #define FTX_QUEUE_H
@@ -15,48 +19,77 @@
 
 #define FTX_QUEUE_TOKEN_LEN	33	/* hex + NUL */
 
+/* What every queue operation returns. */
+enum ftx_queue_rc {
+	FTX_QUEUE_OURS,		/* done: the export is (was) ours */
+	FTX_QUEUE_LOST,		/* no row matched: canceled, taken over, or
+				 * (ftx_queue_claim) nothing due */
+	FTX_QUEUE_DOWN		/* the database is unavailable or failed */
+};
+
+/* A claimed export.  Every string is malloc'd whole (ids are never cut
+ * short) and never NULL once claimed; ftx_job_free releases them. */
 struct ftx_job {
-	char	 id[129];
-	char	 tenant_id[129];
-	char	 user_id[129];
-	char	 supplier_id[129];	/* "" for an operator's export */
-	char	 email[255];
-	char	*filters_json;		/* normalised filters (malloc'd) */
-	char	*cc_json;		/* JSON array of addresses (malloc'd) */
+	char	*id;
+	char	*tenant_id;
+	char	*user_id;
+	char	*supplier_id;		/* "" for an operator's export */
+	char	*email;			/* the requester's address */
+	char	*filters_json;		/* normalised filters */
+	char	*cc_json;		/* JSON array of addresses */
 	int	 attempts;		/* including this one */
+	int	 mail_sent;		/* an earlier attempt sent the e-mail
+					 * and recorded it: only complete */
 	char	 token[FTX_QUEUE_TOKEN_LEN];
 };
 
+/* Frees the strings of job (not job itself) and zeroes it.  NULL is fine. */
 void ftx_job_free(struct ftx_job *job);
 
 /*
  * Claims the next due export for worker (a "host:pid" label) with a claim
  * lasting claim_timeout seconds.  Exports that already used max_attempts
- * claims without finishing are marked FAILED first.  Returns 1 with *job
- * filled, 0 when nothing is due, -1 when the database is unavailable.
+ * claims without finishing end first: READY when their e-mail was sent,
+ * else FAILED.  OURS with *job filled (free it with ftx_job_free), LOST
+ * when nothing is due, DOWN when the database is unavailable.
  */
-int ftx_queue_claim(struct ftx_db *db, const char *worker, int claim_timeout,
-    int max_attempts, struct ftx_job *job);
+enum ftx_queue_rc ftx_queue_claim(struct ftx_db *db, const char *worker,
+    int claim_timeout, int max_attempts, struct ftx_job *job);
 
-/* Extends the claim.  1 still ours, 0 lost (canceled or taken over), -1
- * database unavailable. */
-int ftx_queue_renew(struct ftx_db *db, const struct ftx_job *job,
+/* Extends the claim. */
+enum ftx_queue_rc ftx_queue_renew(struct ftx_db *db, const struct ftx_job *job,
     int claim_timeout);
 
 /*
- * Starts the fenced completion: opens a transaction and locks the export
- * row if the claim is still ours, so nobody can cancel or take it over
- * while the e-mail goes out.  1 locked (then ftx_queue_complete or
- * ftx_queue_abort), 0 lost (nothing open), -1 unavailable.
+ * Starts the fenced send: opens a transaction and locks the export row if
+ * the claim is still ours, so nobody can cancel or take it over while the
+ * e-mail goes out.  OURS: locked (then ftx_queue_record_send or
+ * ftx_queue_abort); LOST or DOWN: nothing open.
  */
-int ftx_queue_lock(struct ftx_db *db, const struct ftx_job *job);
+enum ftx_queue_rc ftx_queue_lock(struct ftx_db *db, const struct ftx_job *job);
 
-/* Marks the locked export READY with its file facts, expiring at the Unix
- * time expires (the one signed into the e-mailed link), and commits.  0 or
- * -1 (then nothing was recorded). */
-int ftx_queue_complete(struct ftx_db *db, const struct ftx_job *job,
-    const char *path, long long rows, long long size, const char *sha256,
-    long long expires);
+/* What the e-mail announced, recorded with the send. */
+struct ftx_queue_sent {
+	const char	*path;		/* the published file */
+	long long	 rows;
+	long long	 size;
+	const char	*sha256;
+	long long	 expires;	/* Unix time signed into the link */
+	const char	*undelivered;	/* JSON array of refused cc addresses */
+};
+
+/*
+ * Records that the e-mail went out, with *sent, in the transaction of
+ * ftx_queue_lock, and commits.  When the database fails on the way it
+ * tries again, autocommit, for a few seconds: only a send that is never
+ * recorded can be repeated.  OURS recorded, LOST, DOWN (not recorded).
+ */
+enum ftx_queue_rc ftx_queue_record_send(struct ftx_db *db,
+    const struct ftx_job *job, const struct ftx_queue_sent *sent);
+
+/* Marks the export READY; its e-mail must be on record. */
+enum ftx_queue_rc ftx_queue_complete(struct ftx_db *db,
+    const struct ftx_job *job);
 
 /* Rolls back the transaction of ftx_queue_lock. */
 void ftx_queue_abort(struct ftx_db *db);
@@ -64,14 +97,15 @@ void ftx_queue_abort(struct ftx_db *db);
 /*
  * Records a failed attempt: retried after retry_delay * 2^(attempts-1)
  * seconds (capped at 10 minutes, with +-20% jitter) while attempts <
- * max_attempts, else FAILED with reason.  Fenced.  0 recorded, 1 lost,
- * -1 unavailable.
+ * max_attempts and permanent is 0, else FAILED with reason (written for
+ * people).  Fenced.
  */
-int ftx_queue_fail(struct ftx_db *db, const struct ftx_job *job,
-    const char *reason, int retry_delay, int max_attempts);
+enum ftx_queue_rc ftx_queue_fail(struct ftx_db *db, const struct ftx_job *job,
+    const char *reason, int retry_delay, int max_attempts, int permanent);
 
 /* Gives the claim back without counting the attempt (shutdown).  Fenced. */
-int ftx_queue_release(struct ftx_db *db, const struct ftx_job *job);
+enum ftx_queue_rc ftx_queue_release(struct ftx_db *db,
+    const struct ftx_job *job);
 
 /* Moves READY exports past expires_at to EXPIRED (a batch) and calls
  * unlink_fn for each of their files.  Returns the count, or -1. */

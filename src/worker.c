@@ -96,7 +96,8 @@ still_ours(void *arg)
 		return -1;
 	/* Renewing once a second also notices a cancel within a second. */
 	if (now != w->renewed) {
-		if (ftx_queue_renew(w->ctl, w->job, w->cfg->claim_timeout) == 0) {
+		if (ftx_queue_renew(w->ctl, w->job, w->cfg->claim_timeout) ==
+		    FTX_QUEUE_LOST) {
 			w->lost = 1;
 			return -1;
 		}
@@ -105,39 +106,164 @@ still_ours(void *arg)
 	return 0;
 }
 
-static int
-cc_list(const char *cc_json, const char **cc, int max)
-{
-	struct json_object *arr = json_tokener_parse(cc_json);
-	int i, n = 0;
+/* How an attempt ended. */
+enum outcome {
+	DONE,		/* READY */
+	RETRY,		/* failed: retried, or FAILED after the last attempt */
+	FAILED_NOW,	/* failed for good: FAILED at once */
+	LOST		/* the claim is gone, or the daemon stops: hands off */
+};
 
-	if (arr != NULL && json_object_is_type(arr, json_type_array)) {
-		n = (int)json_object_array_length(arr);
-		if (n > max)
-			n = max;
-		for (i = 0; i < n; i++)
-			cc[i] = strdup(json_object_get_string(
-			    json_object_array_get_idx(arr, i)));
-	}
-	json_object_put(arr);
-	return n;
+static void
+free_list(char **list)
+{
+	char **p;
+
+	for (p = list; p != NULL && *p != NULL; p++)
+		free(*p);
+	free(list);
 }
 
-/* With the export row locked (the claim proven still ours), publishes the
- * file, sends the e-mail and marks the export READY.  Returns 0, or -1
- * with err set (the attempt failed), or -2 (lost: nothing touched). */
+/* The cc addresses of the stored JSON array, NULL-terminated in *out:
+ * strings only (a null or any other value is no address).  Returns the
+ * count, or -1 when out of memory or the JSON is not an array. */
 static int
+cc_list(const char *cc_json, char ***out)
+{
+	struct json_object *arr = json_tokener_parse(cc_json), *v;
+	char **cc = NULL;
+	size_t i, n;
+	int k = 0;
+
+	*out = NULL;
+	if (arr == NULL || !json_object_is_type(arr, json_type_array))
+		goto fail;
+	n = json_object_array_length(arr);
+	if ((cc = calloc(n + 1, sizeof(*cc))) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		v = json_object_array_get_idx(arr, i);
+		if (!json_object_is_type(v, json_type_string) ||
+		    json_object_get_string_len(v) == 0)
+			continue;
+		if ((cc[k++] = strdup(json_object_get_string(v))) == NULL)
+			goto fail;
+	}
+	json_object_put(arr);
+	*out = cc;
+	return k;
+fail:
+	json_object_put(arr);
+	free_list(cc);
+	return -1;
+}
+
+/* The Cc addresses that did not get the mail, as a JSON array (each one
+ * logged); NULL when out of memory. */
+static char *
+undelivered_json(const struct ftx_job *job, const struct ftx_mail_report *rep)
+{
+	struct json_object *arr = json_object_new_array(), *s;
+	char *out = NULL;
+	int i;
+
+	if (arr == NULL)
+		return NULL;
+	for (i = 1; i < rep->nrcpt; i++) {
+		if (rep->rcpt[i].state == FTX_RCPT_ACCEPTED)
+			continue;
+		log_warning("export %s: not delivered to %s: %s", job->id,
+		    rep->rcpt[i].addr, rep->rcpt[i].reply[0] != '\0' ?
+		    rep->rcpt[i].reply : "no answer");
+		if ((s = json_object_new_string(rep->rcpt[i].addr)) == NULL ||
+		    json_object_array_add(arr, s) == -1) {
+			json_object_put(s);
+			goto out;
+		}
+	}
+	out = strdup(json_object_to_json_string_ext(arr,
+	    JSON_C_TO_STRING_PLAIN));
+out:
+	json_object_put(arr);
+	return out;
+}
+
+static enum outcome
+queue_outcome(enum ftx_queue_rc q, char *err, size_t errlen)
+{
+	if (q == FTX_QUEUE_OURS)
+		return DONE;
+	if (q == FTX_QUEUE_LOST)
+		return LOST;
+	snprintf(err, errlen, "The database is unavailable");
+	return RETRY;
+}
+
+/* Marks an export whose e-mail is on record READY. */
+static enum outcome
+finish(struct worker *w, const struct ftx_job *job, char *err, size_t errlen)
+{
+	return queue_outcome(ftx_queue_complete(w->ctl, job), err, errlen);
+}
+
+/* With the row locked: sends the e-mail; on success records the send
+ * (and what it announced) and commits, else rolls back and takes the
+ * published file away again. */
+static enum outcome
+send_and_record(struct worker *w, const struct ftx_job *job,
+    const struct ftx_export_file *file, const struct ftx_mail *mail,
+    long long expires, char *err, size_t errlen)
+{
+	struct ftx_mail_report rep;
+	struct ftx_queue_sent sent;
+	enum ftx_mail_status st;
+	enum outcome rc;
+	char *undelivered = NULL;
+
+	st = ftx_mail_send(w->cfg, mail, job->attempts >= w->cfg->max_attempts,
+	    &rep);
+	if (st != FTX_MAIL_SENT) {
+		ftx_queue_abort(w->ctl);
+		unlink_file(file->path);	/* still ours: row locked */
+		log_warning("export %s: e-mail not sent: %s", job->id,
+		    rep.detail);
+		snprintf(err, errlen, "%s", rep.reason);
+		ftx_mail_report_free(&rep);
+		return st == FTX_MAIL_FAILED ? FAILED_NOW : RETRY;
+	}
+	if ((undelivered = undelivered_json(job, &rep)) == NULL)
+		log_err("export %s: out of memory listing undelivered "
+		    "recipients", job->id);
+	sent.path = file->path;
+	sent.rows = file->rows;
+	sent.size = file->size;
+	sent.sha256 = file->sha256;
+	sent.expires = expires;
+	sent.undelivered = undelivered != NULL ? undelivered : "[]";
+	rc = queue_outcome(ftx_queue_record_send(w->ctl, job, &sent), err,
+	    errlen);
+	free(undelivered);
+	ftx_mail_report_free(&rep);
+	return rc;
+}
+
+/* Publishes the file, sends the e-mail, records it and marks the export
+ * READY, with the claim proven still ours (the row locked) from the
+ * publication to the record. */
+static enum outcome
 announce(struct worker *w, const struct ftx_job *job,
     const struct ftx_export_file *file, char *err, size_t errlen)
 {
-	const char *cc[16];
-	char url[1024], why[400], *subject = NULL, *body = NULL;
-	struct ftx_mail mail;
+	char url[1024], *subject = NULL, *body = NULL, **cc = NULL;
 	long long expires = (long long)time(NULL) + w->cfg->ttl;
-	int i, ncc, rc = -1, locked;
+	struct ftx_mail mail;
+	enum outcome rc = RETRY;
+	int ncc;
 
 	memset(&mail, 0, sizeof(mail));
-	ncc = cc_list(job->cc_json, cc, 16);
+	snprintf(err, errlen, "Out of memory");
+	if ((ncc = cc_list(job->cc_json, &cc)) == -1)
+		goto out;
 	if (w->keys == NULL || ftx_signurl_url(w->keys, w->cfg->base_url,
 	    job->id, expires, url, sizeof(url)) == -1) {
 		snprintf(err, errlen, "The download link could not be signed");
@@ -146,42 +272,65 @@ announce(struct worker *w, const struct ftx_job *job,
 	subject = ftx_readymail_subject(job->id);
 	body = ftx_readymail_body(job->id, url, expires, file->rows,
 	    job->filters_json);
-	if ((locked = ftx_queue_lock(w->ctl, job)) != 1) {
-		rc = locked == 0 ? -2 : -1;
-		snprintf(err, errlen, "The database is unavailable");
+	if (subject == NULL || body == NULL)
 		goto out;
-	}
+	if ((rc = queue_outcome(ftx_queue_lock(w->ctl, job), err, errlen)) !=
+	    DONE)
+		goto out;
 	if (ftx_exportgen_publish(file, err, errlen) == -1) {
 		ftx_queue_abort(w->ctl);
+		rc = RETRY;
 		goto out;
 	}
 	mail.from = w->cfg->from;
 	mail.to = job->email;
-	mail.cc = cc;
+	mail.cc = (const char *const *)cc;
 	mail.ncc = ncc;
 	mail.subject = subject;
 	mail.body = body;
 	mail.date = time(NULL);
-	if (subject == NULL || body == NULL ||
-	    ftx_mail_send(w->cfg, &mail, why, sizeof(why)) == -1) {
-		snprintf(err, errlen, "The e-mail could not be sent: %s",
-		    subject == NULL || body == NULL ? "out of memory" : why);
-		ftx_queue_abort(w->ctl);
-		unlink_file(file->path);	/* still ours: row locked */
-		goto out;
-	}
-	if (ftx_queue_complete(w->ctl, job, file->path, file->rows,
-	    file->size, file->sha256, expires) == -1) {
-		snprintf(err, errlen, "The database is unavailable");
-		unlink_file(file->path);
-		goto out;
-	}
-	rc = 0;
+	rc = send_and_record(w, job, file, &mail, expires, err, errlen);
+	if (rc == DONE)
+		rc = finish(w, job, err, errlen);
 out:
-	for (i = 0; i < ncc; i++)
-		free((char *)cc[i]);
+	free_list(cc);
 	free(subject);
 	free(body);
+	return rc;
+}
+
+/* A failure reason is shown to people: a server path is not for them
+ * (the log has it). */
+static const char *
+people_reason(const struct ftx_job *job, const char *err)
+{
+	if (strchr(err, '/') == NULL)
+		return err;
+	log_warning("export %s: %s", job->id, err);
+	return "The export file could not be written";
+}
+
+/* One attempt: generate, publish, e-mail, complete; or, when an earlier
+ * attempt sent the e-mail already, only complete. */
+static enum outcome
+attempt(struct worker *w, const struct ftx_job *job,
+    struct ftx_export_file *file, char *err, size_t errlen)
+{
+	enum outcome rc;
+	int gen;
+
+	if (job->mail_sent) {
+		log_info("export %s: e-mail already sent, completing", job->id);
+		return finish(w, job, err, errlen);
+	}
+	gen = ftx_exportgen_run(w->data, w->cfg, job, still_ours, w, file,
+	    err, errlen);
+	if (gen == -2)
+		return LOST;
+	if (gen == -1)
+		return RETRY;
+	rc = announce(w, job, file, err, errlen);
+	ftx_exportgen_discard(file);	/* unless published */
 	return rc;
 }
 
@@ -190,25 +339,21 @@ process(struct worker *w, const struct ftx_job *job)
 {
 	struct ftx_export_file file;
 	char err[512];
-	int rc;
+	enum outcome rc;
 
 	log_info("export %s: claimed by %s (attempt %d)", job->id, w->label,
 	    job->attempts);
 	w->job = job;
 	w->renewed = time(NULL);
 	w->lost = 0;
-	rc = ftx_exportgen_run(w->data, w->cfg, job, still_ours, w, &file,
-	    err, sizeof(err));
-	if (rc == 0) {
-		rc = announce(w, job, &file, err, sizeof(err));
-		ftx_exportgen_discard(&file);	/* unless published */
-	}
-	if (rc == 0) {
-		log_info("export %s: READY (%lld rows, %lld bytes)", job->id,
-		    file.rows, file.size);
-	} else if (rc == -2 || w->lost) {
+	memset(&file, 0, sizeof(file));
+	err[0] = '\0';
+	rc = attempt(w, job, &file, err, sizeof(err));
+	if (rc == DONE)
+		log_info("export %s: READY", job->id);
+	else if (rc == LOST || w->lost) {
 		if (!w->lost && ftx_pool_stopping() &&
-		    ftx_queue_release(w->ctl, job) == 1)
+		    ftx_queue_release(w->ctl, job) == FTX_QUEUE_OURS)
 			log_notice("export %s: released at shutdown", job->id);
 		else
 			log_notice("export %s: claim lost (canceled or taken "
@@ -216,9 +361,10 @@ process(struct worker *w, const struct ftx_job *job)
 	} else {
 		log_warning("export %s: attempt %d failed: %s", job->id,
 		    job->attempts, err);
-		if (ftx_queue_fail(w->ctl, job, err, w->cfg->retry_delay,
-		    w->cfg->max_attempts) == 0)
-			log_info("export %s: %s", job->id,
+		if (ftx_queue_fail(w->ctl, job, people_reason(job, err),
+		    w->cfg->retry_delay, w->cfg->max_attempts,
+		    rc == FAILED_NOW) == FTX_QUEUE_OURS)
+			log_info("export %s: %s", job->id, rc == FAILED_NOW ||
 			    job->attempts >= w->cfg->max_attempts ? "FAILED" :
 			    "retry scheduled");
 	}
@@ -232,7 +378,7 @@ ftx_worker_run(const struct ftx_config *cfg)
 	struct ftx_job job;
 	char host[256], err[512];
 	time_t next_expiry = 0;
-	int rc;
+	enum ftx_queue_rc rc;
 
 	memset(&w, 0, sizeof(w));
 	w.cfg = cfg;
@@ -254,12 +400,12 @@ ftx_worker_run(const struct ftx_config *cfg)
 		ftx_db_settle(w.ctl);	/* no transaction outlives its job */
 		rc = ftx_queue_claim(w.ctl, w.label, cfg->claim_timeout,
 		    cfg->max_attempts, &job);
-		if (rc == 1)
+		if (rc == FTX_QUEUE_OURS)
 			process(&w, &job);
 		ftx_job_free(&job);
-		if (rc == 0)
+		if (rc == FTX_QUEUE_LOST)
 			wait_for_work(&w);
-		else if (rc == -1)
+		else if (rc == FTX_QUEUE_DOWN)
 			sleep(1);
 	}
 	ftx_signurl_free(w.keys);
