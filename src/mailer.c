@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "email.h"
 #include "mailer.h"
 #include "mailer_transport.h"
 
@@ -105,6 +106,13 @@ valid_addr(const char *s)
 	return strpbrk(s, " ,<>") == NULL;
 }
 
+/* A recipient: the address rule of SPEC §7, the API's and ftx-admin's. */
+static int
+valid_rcpt(const char *s)
+{
+	return s != NULL && ftx_email_valid(s, strlen(s));
+}
+
 /* "<left@right>": no control byte, no space, no second '<' or '>'. */
 static int
 valid_msgid(const char *s)
@@ -121,13 +129,13 @@ valid_mail(const struct ftx_mail *m)
 {
 	int i;
 
-	if (m == NULL || !valid_addr(m->from) || !valid_addr(m->to) ||
+	if (m == NULL || !valid_addr(m->from) || !valid_rcpt(m->to) ||
 	    m->subject == NULL || !no_ctl(m->subject) || m->body == NULL ||
 	    m->ncc < 0 || (m->ncc > 0 && m->cc == NULL) ||
 	    (m->message_id != NULL && !valid_msgid(m->message_id)))
 		return 0;
 	for (i = 0; i < m->ncc; i++)
-		if (!valid_addr(m->cc[i]))
+		if (!valid_rcpt(m->cc[i]))
 			return 0;
 	return 1;
 }
@@ -518,7 +526,7 @@ usable_cc(const struct ftx_mail *m, struct ftx_mail_report *rep,
 	int i, n = 0;
 
 	for (i = 0; i < m->ncc; i++) {
-		if (valid_addr(m->cc[i])) {
+		if (valid_rcpt(m->cc[i])) {
 			map[n] = i + 1;
 			cc[n++] = m->cc[i];
 		} else {

@@ -74,13 +74,13 @@ static const struct render_case {
 	{ "ftx@example.org", "alice@example.org",
 	  { "first.person@example.org", "second.person@example.org",
 	    "third.person@example.org", "fourth.person@example.org",
-	    "x@y" }, 5,
+	    "x@y.example" }, 5,
 	  "S", "",
 	  HDR_DATE
 	  "From: ftx@example.org\r\n"
 	  "To: alice@example.org\r\n"
 	  "Cc: first.person@example.org, second.person@example.org,\r\n"
-	  " third.person@example.org, fourth.person@example.org, x@y\r\n"
+	  " third.person@example.org, fourth.person@example.org, x@y.example\r\n"
 	  "Subject: S\r\n"
 	  HDR_MIME
 	  "Content-Transfer-Encoding: 8bit\r\n"
@@ -130,6 +130,13 @@ static const struct render_case {
 	{ "ftx@example.org", "", { NULL }, 0, "S", "x", NULL },
 	{ "ftx@example.org", "-oQ/tmp@x", { NULL }, 0, "S", "x", NULL },
 	{ "ftx@example.org", "alice@example.org", { "" }, 1, "S", "x", NULL },
+	/* Recipients follow the API's address rule (SPEC 7, email.c). */
+	{ "ftx@example.org", "alice@example.org", { "g@[127.0.0.1]" }, 1,
+	  "S", "x", NULL },
+	{ "ftx@example.org", "alice@example.org", { "..h@x..example" }, 1,
+	  "S", "x", NULL },
+	{ "ftx@example.org", "a;b@x.example", { NULL }, 0, "S", "x", NULL },
+	{ "ftx@example.org", "alice@localhost", { NULL }, 0, "S", "x", NULL },
 	{ NULL, "alice@example.org", { NULL }, 0, "S", "x", NULL },
 	{ "ftx@example.org", "alice@example.org", { NULL }, 0, NULL, "x",
 	  NULL },
