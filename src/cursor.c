@@ -91,7 +91,7 @@ b64_decode(const char *text, char *raw, size_t cap)
 int
 ftx_cursor_decode(const char *text, struct ftx_cursor *c)
 {
-	char raw[FTX_CURSOR_LEN];
+	char raw[FTX_CURSOR_LEN], canon[24];
 	char *p, *end, *id;
 	long long usec;
 	size_t i, idlen;
@@ -110,6 +110,10 @@ ftx_cursor_decode(const char *text, struct ftx_cursor *c)
 	usec = strtoll(p, &end, 10);
 	if (errno != 0 || end == p || *end != ':' || usec < USEC_MIN ||
 	    usec > USEC_MAX)
+		return -1;
+	/* Only the form the encoder writes: no leading zeros, no '+'. */
+	if (snprintf(canon, sizeof(canon), "%lld", usec) != end - p ||
+	    memcmp(canon, p, (size_t)(end - p)) != 0)
 		return -1;
 	id = end + 1;
 	idlen = strlen(id);

@@ -53,6 +53,9 @@ static const char *const bad[] = {
 	"djE6OTIyMzM3MjAzNjg1NDc3NTgwNzp4",	/* INT64_MAX usec */
 	"djE6LTkyMjMzNzIwMzY4NTQ3NzU4MDg6eA",	/* INT64_MIN usec */
 	"djE6MjUzNDAyMzAwODAwMDAwMDAwOng",	/* year 10000 */
+	"djE6MDE6eA",				/* "v1:01:x": not canonical */
+	"djE6KzE6eA",				/* "v1:+1:x" */
+	"djE6LTA6eA",				/* "v1:-0:x" */
 };
 
 START_TEST(test_rejected)

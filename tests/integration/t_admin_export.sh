@@ -42,7 +42,7 @@ admin export list --status BOGUS >/dev/null 2>&1; is "... with exit 2" "$?" 2
 
 show=$(admin export show "$ready")
 like "show: the API object" "$show" "\"exportId\": \"$ready\""
-like "show: internal file path" "$show" "\"filePath\": \".*/acme/$ready\\.csv\""
+like "show: internal file path" "$show" "\"filePath\": \".*/$(export_tenant_dir acme)/$ready\\.csv\""
 like "show: attempts" "$show" '"attempts": 1'
 unlike "show: no download link without the secret" "$show" 'signature='
 admin export show nope >/dev/null 2>&1; is "unknown export: exit 1" "$?" 1

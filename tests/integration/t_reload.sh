@@ -52,7 +52,7 @@ like "exportd reloads logged" "$(grep -c 'configuration reloaded' "$FTX_STACK_DI
 ok "every export READY" wait_for 60 bash -c \
     "[ \"\$(psql \"$FTX_DSN\" -XAtqc \"SELECT count(*) FROM exports WHERE status = 'READY'\")\" = $N ]"
 is "no export claimed twice" "$(psql_q "SELECT count(*) FROM exports WHERE attempts <> 1")" 0
-is "one file per export" "$(find "$FTX_STACK_DIR/exports/acme" -name '*.csv' | wc -l)" "$N"
+is "one file per export" "$(find "$FTX_STACK_DIR/exports/$(export_tenant_dir acme)" -name '*.csv' | wc -l)" "$N"
 ok "one message per export" wait_for 10 bash -c "[ \$(ls '$FTX_MAILDIR/new' | wc -l) -eq $N ]"
 is "each export named by exactly one message" \
     "$(grep -h '^Subject: Funding transfers export' "$FTX_MAILDIR"/new/* | sort | uniq -d | wc -l)" 0
