@@ -112,7 +112,13 @@ ready() {
 }
 : >"$W/ids"
 for mode in fast immediate; do
+	# The workers wait (stopped) while the six are posted: on a loaded
+	# machine the posts could take longer than the exports, and the
+	# outage must find exports in flight.
+	workers=$(pgrep -P "$(cat "$FTX_STACK_DIR/pid/ftx-exportd.pid")")
+	kill -STOP $workers
 	post
+	kill -CONT $workers
 	is "six exports posted" "$(grep -c . "$W/ids.new")" 6
 	ok "a worker writes an export file" wait_for 30 generating
 	outage "$mode"
