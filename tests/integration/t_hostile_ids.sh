@@ -153,6 +153,22 @@ for t in "$P64" "$P128" "$A" "$B"; do
 	    sh "$i" "$FTX_STACK_DIR/req.out"
 done
 
+# Transfer ids of 255 bytes sharing 250, at one instant: the list's keyset
+# cursor must hold them whole or pages repeat or skip rows.
+ok "tenant pg added" admin tenant add pg "Paging"
+ok "its supplier" upstream pg sup-pg EXT-pg ref-pg 0
+psql_v "INSERT INTO funding_transfers (id, tenant_id, created_at, status,
+    amount, currency, source_balance_account_id, target_balance_account_id,
+    supplier_id, reference)
+SELECT :'p' || lpad(g::text, 5, '0'), 'pg', '2026-02-01T00:00:00Z', 'PENDING',
+    g, 'EUR', 'mk-' || md5('pg'), 'sa-' || md5('pg' || 'sup-pg'), 'sup-pg',
+    'ref-pg' FROM generate_series(1, 7) g" p="$H250" || bail "pg transfers"
+u=$(admin user add --tenant pg --email op@pg.example --role OPERATOR) &&
+    KPG=$(admin key create "$u") || bail "pg user"
+got=$(walk_pages "$FTX_URL$TPATH" transferId OPERATOR "$KPG" 2 "")
+same "255-byte transfer ids at one instant: every row once, pages of 2" \
+    "$(printf '%s\n' "$got" | sed 's/^h*//')" "$(printf '%05d\n' 7 6 5 4 3 2 1)"
+
 # ------------------------------------------------- over-long ids are refused
 T256=${H250}CCCCCC
 nok "a 256-byte tenant id: ftx-admin tenant add refuses" admin tenant add "$T256" x
