@@ -72,6 +72,17 @@ sql_user() {
 	fi
 }
 
+left_pending() {
+	[ "$(psql_q "SELECT status FROM exports WHERE id = '$1'")" != PENDING ]
+}
+
+# seen KEY [CLIENT]: the references of the transfers the caller sees,
+# de-duplicated, then how many transfers.
+seen() {
+	api "$TPATH?size=100" "$1" "${2:-OPERATOR}"
+	jv '" ".join(sorted(set(x["reference"] for x in d["data"]))) + " %d" % len(d["data"])'
+}
+
 api() {
 	req GET "$FTX_URL$1" -H "dj-client: ${3:-OPERATOR}" -H "dj-api-key: $2"
 }
@@ -83,7 +94,7 @@ export_ready() {
 	    -H "dj-api-key: $1" -H 'Content-Type: application/json' \
 	    --data-binary '{}'
 	X=$(jv 'd["exportId"]')
-	wait_for 60 sh -c "[ \"\$(psql '$FTX_DSN' -XAtc \"SELECT status FROM exports WHERE id = '$X'\")\" != PENDING ]"
+	wait_for 60 left_pending "$X"
 	api "$EPATH/$X" "$1" "${2:-OPERATOR}"
 }
 
@@ -134,14 +145,10 @@ i=0
 for t in "$P64" "$P128" "$A" "$B"; do
 	i=$((i + 1))
 	n=${#t}
-	api "$TPATH?size=100" "${KEY[$i]}"
 	is "$n-byte tenant ($i): sees its own transfers only (API)" \
-	    "$(jv '" ".join(sorted(set(x["reference"] for x in d["data"]))) + " %d" % len(d["data"])')" \
-	    "only-$i $i"
-	api "$TPATH?size=100" "${SKEY[$i]}" SUPPLIER
+	    "$(seen "${KEY[$i]}")" "only-$i $i"
 	is "$n-byte tenant ($i): its supplier user too" \
-	    "$(jv '" ".join(sorted(set(x["reference"] for x in d["data"]))) + " %d" % len(d["data"])')" \
-	    "only-$i $i"
+	    "$(seen "${SKEY[$i]}" SUPPLIER)" "only-$i $i"
 	export_ready "${KEY[$i]}"
 	is "$n-byte tenant ($i): export READY (needs queue.c ids held whole)" \
 	    "$(jv 'd["status"]')" READY
@@ -230,14 +237,9 @@ for t in "${HOSTILE[@]}"; do
 	esac
 	k=$(admin key create "$u") || bail "$label: key"
 	sk=$(admin key create "$s") || bail "$label: supplier key"
-	api "$TPATH?size=100" "$k"
-	is "$label: the operator sees its 3 transfers" \
-	    "$(jv '" ".join(sorted(set(x["reference"] for x in d["data"]))) + " %d" % len(d["data"])')" \
-	    "ref-$i 3"
-	api "$TPATH?size=100" "$sk" SUPPLIER
+	is "$label: the operator sees its 3 transfers" "$(seen "$k")" "ref-$i 3"
 	is "$label: the supplier user sees its 3 transfers" \
-	    "$(jv '" ".join(sorted(set(x["reference"] for x in d["data"]))) + " %d" % len(d["data"])')" \
-	    "ref-$i 3"
+	    "$(seen "$sk" SUPPLIER)" "ref-$i 3"
 	export_ready "$k"
 	is "$label: operator export READY" "$(jv 'd["status"]')" READY
 	is "$label: with its 3 rows" "$(jv 'd["rowCount"]')" 3
