@@ -59,6 +59,9 @@ status_of() {
 left_pending() {
 	[ "$(status_of "$1")" != PENDING ]
 }
+ready() {
+	[ "$(status_of "$1")" = READY ]
+}
 
 post "$KBIG" '{}'
 is "big export: 201" "$CODE" 201
@@ -86,7 +89,7 @@ is "no file of it in export_dir (published, partial or temporary)" \
     "$(find "$EXPORT_DIR" -name "*$BIG*" | wc -l)" 0
 like "the log has the detail" "$(grep "export $BIG" "$LOG")" 'No space left on device'
 unlike "the reason shows no path" "$(jv 'd["failureReason"]')" '/'
-ok "small export: READY" wait_for 60 sh -c "[ \"\$(psql '$FTX_DSN' -XAtc \"SELECT status FROM exports WHERE id = '$SMALL'\")\" = READY ]"
+ok "small export: READY" wait_for 60 ready "$SMALL"
 req GET "$FTX_URL$EPATH/$SMALL" -H 'dj-client: OPERATOR' -H "dj-api-key: $KSMALL"
 URL=$(jv 'd["downloadUrl"]')
 SHA=$(jv 'd["sha256"]')
@@ -102,7 +105,7 @@ ok "space back: tmpfs grown to 64 MiB" mount -o remount,size=64m "$EXPORT_DIR"
 post "$KBIG" '{}'
 is "big export again: 201" "$CODE" 201
 BIG2=$(jv 'd["exportId"]')
-ok "big export again: READY" wait_for 120 sh -c "[ \"\$(psql '$FTX_DSN' -XAtc \"SELECT status FROM exports WHERE id = '$BIG2'\")\" = READY ]"
+ok "big export again: READY" wait_for 120 ready "$BIG2"
 req GET "$FTX_URL$EPATH/$BIG2" -H 'dj-client: OPERATOR' -H "dj-api-key: $KBIG"
 SHA=$(jv 'd["sha256"]')
 ROWS=$(jv 'd["rowCount"]')
