@@ -2,7 +2,6 @@
  * api_exports.c - POST, GET (list and one) and DELETE of
  * /v1/payments/funding-transfers/export (SPEC §7).
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

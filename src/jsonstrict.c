@@ -237,7 +237,8 @@ same_name(const unsigned char *s, size_t a, size_t b)
 	return ca == cb;
 }
 
-/* A member name, checked against the n earlier ones in names. */
+/* A member name, checked against the n earlier ones in names, and its
+ * colon. */
 static int
 member_name(struct js *p, size_t *names, size_t n)
 {
@@ -258,68 +259,43 @@ member_name(struct js *p, size_t *names, size_t n)
 		return fail(p, "too many members in one object");
 	}
 	names[n] = at;
+	skip_ws(p);
+	if (peek(p) != ':')
+		return fail(p, "a missing colon");
+	p->i++;
 	return 0;
 }
 
+/* An object (its members) or an array (its elements), from its opening
+ * brace or bracket. */
 static int
-object(struct js *p)
+container(struct js *p, int is_object)
 {
 	size_t names[FTX_JSONSTRICT_MEMBERS_MAX], n;
-	int c;
+	int close = is_object ? '}' : ']', c;
 
 	p->i++;
 	skip_ws(p);
-	if (peek(p) == '}') {
+	if (peek(p) == close) {
 		p->i++;
 		return 0;
 	}
 	for (n = 0;; n++) {
-		if (member_name(p, names, n) == -1)
+		if (is_object && member_name(p, names, n) == -1)
 			return -1;
-		skip_ws(p);
-		if (peek(p) != ':')
-			return fail(p, "a missing colon");
-		p->i++;
 		if (value(p) == -1)
 			return -1;
 		skip_ws(p);
-		if ((c = peek(p)) == '}') {
+		if ((c = peek(p)) == close) {
 			p->i++;
 			return 0;
 		}
 		if (c != ',')
-			return fail(p, "a missing comma or closing brace");
+			return fail(p, is_object ? "a missing comma or closing "
+			    "brace" : "a missing comma or closing bracket");
 		p->i++;
 		skip_ws(p);
-		if (peek(p) == '}')
-			return fail(p, "a trailing comma");
-	}
-}
-
-static int
-array(struct js *p)
-{
-	int c;
-
-	p->i++;
-	skip_ws(p);
-	if (peek(p) == ']') {
-		p->i++;
-		return 0;
-	}
-	for (;;) {
-		if (value(p) == -1)
-			return -1;
-		skip_ws(p);
-		if ((c = peek(p)) == ']') {
-			p->i++;
-			return 0;
-		}
-		if (c != ',')
-			return fail(p, "a missing comma or closing bracket");
-		p->i++;
-		skip_ws(p);
-		if (peek(p) == ']')
+		if (peek(p) == close)
 			return fail(p, "a trailing comma");
 	}
 }
@@ -336,7 +312,7 @@ value(struct js *p)
 		if (p->depth == FTX_JSONSTRICT_DEPTH_MAX)
 			return fail(p, "nesting too deep");
 		p->depth++;
-		r = c == '{' ? object(p) : array(p);
+		r = container(p, c == '{');
 		p->depth--;
 		return r;
 	case '"':
