@@ -368,9 +368,12 @@ child_main(int listen_fd, const struct ftx_pool_settings *set, pid_t master,
 		hooks->handle(hooks->arg, &req);
 		FCGX_Finish_r(&req);
 		deadline_set(-1, 0);
+		/* Harmless once the whole request was read (answers still
+		 * go out); else its body was cut short, and answered so. */
 		if (deadline_hit)
-			log_warning("request not complete within %d s: its "
-			    "connection was shut down", set->request_timeout);
+			log_info("request_timeout (%d s) passed while the request "
+			    "was in hand: its input side was shut down",
+			    set->request_timeout);
 		sigprocmask(SIG_UNBLOCK, &stopset, NULL);
 		if (set->max_requests > 0 && ++served >= set->max_requests) {
 			log_debug("recycling after %ld requests", served);

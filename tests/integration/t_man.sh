@@ -93,7 +93,7 @@ sample_keys() {
 }
 # table_keys: "section.key" for every entry of the table in src/config.c.
 table_keys() {
-	sed -n 's/^[[:space:]]*\(STR\|INT\|BOOL\|ENUM\|SECRET\)("\([a-z_]*\)", "\([a-z_]*\)".*/\2.\3/p' \
+	sed -n 's/^[[:space:]]*\(STR\|INT\|BOOL\|ENUM\|SECRET\|MODE\)("\([a-z_]*\)", "\([a-z_]*\)".*/\2.\3/p' \
 	    "$S/config.c" | sort -u
 }
 # page_keys: "section.key" for every ".It Cm key No =" under ".Sh [section]".
