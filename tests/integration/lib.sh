@@ -502,3 +502,21 @@ same() {
 	    "diff expected got: $(printf '%s\n' "$3" > "$FTX_STACK_DIR/same.exp"; printf '%s\n' "$2" | diff "$FTX_STACK_DIR/same.exp" - | head -8)"
 	return 1
 }
+
+# export_files IDS: "N M" for the exports listed in the file IDS (an id a
+# line): N of them have a finished file under the stack's export_dir, in
+# M files (one file each: N = M = the number of ids).
+export_files() {
+	_ftx_d=$(sed -n 's/^export_dir = "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$FTX_CONFIG")
+	_ftx_f=$(find "$_ftx_d" -type f -name '*.csv' -printf '%f\n' |
+	    sed 's/\.csv$//' | grep -xFf "$1")
+	echo "$(printf '%s\n' "$_ftx_f" | sort -u | grep -c .) $(printf '%s\n' "$_ftx_f" | grep -c .)"
+}
+
+# export_mails IDS: "COUNT ID" for every export of the file IDS that got
+# an e-mail in $FTX_MAILDIR (its subject names the export).
+export_mails() {
+	grep -h '^Subject: Funding transfers export ' "$FTX_MAILDIR"/new/* 2>/dev/null |
+	    tr -d '\r' | awk '{ print $5 }' | grep -xFf "$1" | sort | uniq -c |
+	    awk '{ print $1, $2 }'
+}
