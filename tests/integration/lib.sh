@@ -512,3 +512,21 @@ import hashlib, re, sys
 t = sys.stdin.buffer.read()
 print(re.sub(rb"[^A-Za-z0-9_-]", b"_", t[:32]).decode() + "_" + hashlib.sha256(t).hexdigest())'
 }
+
+# export_files IDS: "N M" for the exports listed in the file IDS (an id a
+# line): N of them have a finished file under the stack's export_dir, in
+# M files (one file each: N = M = the number of ids).
+export_files() {
+	_ftx_d=$(sed -n 's/^export_dir = "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$FTX_CONFIG")
+	_ftx_f=$(find "$_ftx_d" -type f -name '*.csv' -printf '%f\n' |
+	    sed 's/\.csv$//' | grep -xFf "$1")
+	echo "$(printf '%s\n' "$_ftx_f" | sort -u | grep -c .) $(printf '%s\n' "$_ftx_f" | grep -c .)"
+}
+
+# export_mails IDS: "COUNT ID" for every export of the file IDS that got
+# an e-mail in $FTX_MAILDIR (its subject names the export).
+export_mails() {
+	grep -h '^Subject: Funding transfers export ' "$FTX_MAILDIR"/new/* 2>/dev/null |
+	    tr -d '\r' | awk '{ print $5 }' | grep -xFf "$1" | sort | uniq -c |
+	    awk '{ print $1, $2 }'
+}

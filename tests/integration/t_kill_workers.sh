@@ -107,20 +107,13 @@ retaken=$(psql_q "SELECT count(*) FROM exports WHERE id = ANY($IDS) AND attempts
 diag "$retaken exports taken over after a kill"
 ok "some exports were taken over from a killed worker ($retaken)" test "$retaken" -ge 1
 readys=$(grep -oE 'export [^ ]+: READY' "$LOG" | grep -Ff "$W/ids")
-is "the log: each READY once" \
-    "$(printf '%s\n' "$readys" | sort -u | grep -c .) $(printf '%s\n' "$readys" | grep -c .)" \
-    "$total $total"
-files=$(find "$EXPORT_DIR" -type f -name '*.csv' -printf '%f\n' | sed 's/\.csv$//' |
-    grep -xFf "$W/ids")
-is "one file each" "$(printf '%s\n' "$files" | sort -u | grep -c .) $(printf '%s\n' "$files" | grep -c .)" \
-    "$total $total"
+# A worker killed between its COMMIT and its log line logs no READY.
+is "the log: no export READY twice" "$(printf '%s\n' "$readys" | sort | uniq -d)" ""
+is "one file each" "$(export_files "$W/ids")" "$total $total"
 is "no temporary file left" "$(find "$EXPORT_DIR" -name '*.tmp' | wc -l)" 0
 
-# mails: "COUNT ID" for every export that got a message.
 mails() {
-	grep -h '^Subject: Funding transfers export ' "$FTX_MAILDIR"/new/* 2>/dev/null |
-	    tr -d '\r' | awk '{ print $5 }' | grep -xFf "$W/ids" | sort | uniq -c |
-	    awk '{ print $1, $2 }'
+	export_mails "$W/ids"
 }
 all_mailed() {
 	[ "$(mails | grep -c .)" -eq "$total" ]

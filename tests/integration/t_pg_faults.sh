@@ -147,15 +147,12 @@ diag "$(psql_q "SELECT count(*) FROM exports WHERE id = ANY($IDS) AND attempts >
 readys=$(grep -oE 'export [^ ]+: READY' "$LOG" | grep -Ff "$W/ids")
 is "the log: each READY once" \
     "$(printf '%s\n' "$readys" | sort -u | grep -c .) $(printf '%s\n' "$readys" | grep -c .)" "12 12"
-files=$(find "$EXPORT_DIR" -type f -name '*.csv' -printf '%f\n' | sed 's/\.csv$//' |
-    grep -xFf "$W/ids")
-is "one file each" "$(printf '%s\n' "$files" | sort -u | grep -c .) $(printf '%s\n' "$files" | grep -c .)" \
-    "12 12"
+is "one file each" "$(export_files "$W/ids")" "12 12"
 is "no temporary file left" "$(find "$EXPORT_DIR" -name '*.tmp' | wc -l)" 0
+# mails: "NxK" for K exports mailed N times.
 mails() {
-	grep -h '^Subject: Funding transfers export ' "$FTX_MAILDIR"/new/* 2>/dev/null |
-	    tr -d '\r' | awk '{ print $5 }' | grep -xFf "$W/ids" | sort | uniq -c |
-	    awk '{ print $1 }' | sort | uniq -c | awk '{ printf "%sx%s ", $2, $1 }'
+	export_mails "$W/ids" | awk '{ print $1 }' | sort | uniq -c |
+	    awk '{ printf "%sx%s ", $2, $1 }'
 }
 all_mailed() {
 	[ "$(mails)" = "1x12 " ]
