@@ -215,6 +215,35 @@ is "batch: none doubled" "$doubled" 0
 is "batch: the refused Cc listed on each" \
     "$(psql_q "SELECT count(*) FROM exports WHERE id IN ($(printf "'%s'," $ids | sed 's/,$//')) AND cardinality(undelivered_recipients) = 1")" "$BATCH"
 
+# ------------------------------------------------------------ a held row stalls nobody
+# An export out of attempts whose row another transaction holds (as a worker
+# holds its row while the e-mail goes out): the sweep that ends such exports
+# skips it instead of waiting, so other exports still flow.
+set -- $(user held@mf.example)
+# Its claim runs out 5 s after it is written: by then the row is held.
+psql_q "INSERT INTO exports (id, tenant_id, user_id, client_type, attempts,
+    claimed_until) VALUES ('held-1', 'mf', '$1', 'OPERATOR', 3,
+    now() + interval '5 seconds')" >/dev/null
+psql "$FTX_DSN" -XAtq -c "BEGIN" -c "SELECT 1 FROM exports WHERE id = 'held-1' FOR UPDATE" \
+    -c "SELECT pg_sleep(120)" -c "COMMIT" >/dev/null 2>&1 &
+HOLDER=$!
+at_exit "kill $HOLDER 2>/dev/null"
+holding() {
+	[ "$(psql_q "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(120)%' AND state = 'active'")" = 1 ]
+}
+ok "another transaction holds an exhausted export's row" wait_for 10 holding
+expired() {
+	[ "$(psql_q "SELECT claimed_until < now() FROM exports WHERE id = 'held-1'")" = t ]
+}
+ok "... and its claim has run out" wait_for 10 expired
+ok "export while that row is held" new_export u8@mf.example '[]'
+ok "READY all the same (the sweep skips the held row)" wait_for 30 status_is "$X" READY
+is "the held export is still PENDING" "$(col held-1 status)" PENDING
+psql_q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+    WHERE query LIKE 'SELECT pg_sleep(120)%'" >/dev/null
+ok "released: the held export ends FAILED" wait_for 30 status_is held-1 FAILED
+like "... with a reason for people" "$(col held-1 failure_reason)" '^The export did not finish after 3 attempts'
+
 # ------------------------------------------------------------ SMTP down
 faults_stop
 ok "the mail server is down" sh -c "! bash -c 'exec 3<>/dev/tcp/127.0.0.1/$FTX_SMTP_PORT' 2>/dev/null"
