@@ -156,6 +156,7 @@ like "the log: the first attempt timed out" "$(grep "export $S:" "$LOG")" 'did n
 is "exactly one message" "$(rcpts "$S")" 'slow1-cc@mf.example u4@mf.example'
 
 # ------------------------------------------------------------ the API shows it
+# shellcheck disable=SC2046 # "ID KEY", split on purpose
 set -- $(user api@mf.example)
 psql_q "UPDATE exports SET user_id = '$1' WHERE id = '$A'" >/dev/null
 show "$A" "$2"
@@ -168,6 +169,7 @@ like "API: the requester's refusal as failureReason" "$(jv 'd["failureReason"]')
 is "API: FAILED, nothing undelivered listed" "$(jv '[d["status"], d["undeliveredRecipients"]]')" '["FAILED",[]]'
 
 # ------------------------------------------------------------ completion fails after the send
+# shellcheck disable=SC2046 # "ID KEY", split on purpose
 set -- $(user u5@mf.example)
 psql_q "CREATE SEQUENCE t_fail_complete_seq;
 CREATE FUNCTION t_fail_complete() RETURNS trigger LANGUAGE plpgsql AS \$f\$
@@ -219,6 +221,7 @@ is "batch: the refused Cc listed on each" \
 # An export out of attempts whose row another transaction holds (as a worker
 # holds its row while the e-mail goes out): the sweep that ends such exports
 # skips it instead of waiting, so other exports still flow.
+# shellcheck disable=SC2046 # "ID KEY", split on purpose
 set -- $(user held@mf.example)
 # Its claim runs out 5 s after it is written: by then the row is held.
 psql_q "INSERT INTO exports (id, tenant_id, user_id, client_type, attempts,
