@@ -168,6 +168,17 @@ like "API: the requester's refusal as failureReason" "$(jv 'd["failureReason"]')
     '^The e-mail to refuse-req@mf\.example was refused by the mail server: 550'
 is "API: FAILED, nothing undelivered listed" "$(jv '[d["status"], d["undeliveredRecipients"]]')" '["FAILED",[]]'
 
+# ------------------------------------------------------------ a null in the stored cc
+# cc is a text[]: a NULL element (written by hand, or by an older release)
+# is no address; the worker must not crash on it (it did: strdup(NULL)).
+# shellcheck disable=SC2046 # "ID KEY", split on purpose
+set -- $(user u9@mf.example)
+psql_q "INSERT INTO exports (id, tenant_id, user_id, client_type, cc)
+    VALUES ('nullcc-1', 'mf', '$1', 'OPERATOR', ARRAY[NULL, 'c9@mf.example'])" >/dev/null
+ok "an export whose stored cc holds a NULL: READY" wait_for 60 status_is nullcc-1 READY
+is "... at the first attempt" "$(col nullcc-1 attempts)" 1
+is "... one message, to the requester and the real Cc" "$(rcpts nullcc-1)" 'c9@mf.example u9@mf.example'
+
 # ------------------------------------------------------------ completion fails after the send
 # shellcheck disable=SC2046 # "ID KEY", split on purpose
 set -- $(user u5@mf.example)
