@@ -207,8 +207,8 @@ finish(struct worker *w, const struct ftx_job *job, char *err, size_t errlen)
 }
 
 /* With the row locked: sends the e-mail; on success records the send
- * (and what it announced) and commits, else rolls back and takes the
- * published file away again. */
+ * (and what it announced) and marks the export READY, else rolls back and
+ * takes the published file away again. */
 static enum outcome
 send_and_record(struct worker *w, const struct ftx_job *job,
     const struct ftx_export_file *file, const struct ftx_mail *mail,
@@ -219,6 +219,7 @@ send_and_record(struct worker *w, const struct ftx_job *job,
 	enum ftx_mail_status st;
 	enum outcome rc;
 	char *undelivered = NULL;
+	int ready;
 
 	st = ftx_mail_send(w->cfg, mail, job->attempts >= w->cfg->max_attempts,
 	    &rep);
@@ -240,10 +241,14 @@ send_and_record(struct worker *w, const struct ftx_job *job,
 	sent.sha256 = file->sha256;
 	sent.expires = expires;
 	sent.undelivered = undelivered != NULL ? undelivered : "[]";
-	rc = queue_outcome(ftx_queue_record_send(w->ctl, job, &sent), err,
-	    errlen);
+	rc = queue_outcome(ftx_queue_record_send(w->ctl, job, &sent, &ready),
+	    err, errlen);
 	free(undelivered);
 	ftx_mail_report_free(&rep);
+	/* Recorded but not READY: the completion failed; once more now,
+	 * else the next attempt completes without sending again. */
+	if (rc == DONE && !ready)
+		rc = finish(w, job, err, errlen);
 	return rc;
 }
 
@@ -290,8 +295,6 @@ announce(struct worker *w, const struct ftx_job *job,
 	mail.body = body;
 	mail.date = time(NULL);
 	rc = send_and_record(w, job, file, &mail, expires, err, errlen);
-	if (rc == DONE)
-		rc = finish(w, job, err, errlen);
 out:
 	free_list(cc);
 	free(subject);
