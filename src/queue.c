@@ -256,6 +256,7 @@ ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
 	ftx_queue_abort(db);
 	if (rc == FTX_QUEUE_LOST)
 		return FTX_QUEUE_LOST;	/* cannot be: the row was locked */
+	/* LOST below: the COMMIT did happen (READY, claim cleared). */
 	/* The e-mail is out: a send left unrecorded goes out again on the
 	 * next attempt, so the record is worth a few seconds of retries.
 	 * The statement is idempotent (a COMMIT that failed on the way back
@@ -265,7 +266,7 @@ ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
 			break;
 		sleep(1);
 	}
-	if (rc != FTX_QUEUE_OURS)
+	if (rc == FTX_QUEUE_DOWN)
 		log_err("export %s: the e-mail went out but could not be "
 		    "recorded: the next attempt sends it again", job->id);
 	return rc;

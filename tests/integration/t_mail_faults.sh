@@ -7,7 +7,8 @@
 # (no path, names the address), and the messages that arrived: nothing
 # lost, nothing doubled (one message per export, to the right envelope).
 # Also: the completion failing after the e-mail went out (a trigger) does
-# not send it twice; the SMTP server down: retried, then FAILED.
+# not send it twice; the SMTP server down: retried, then FAILED; a stop
+# during a send waits for it.
 . "${FTX_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
 
 PY=/usr/bin/python3
@@ -274,5 +275,20 @@ ok "the server back" faults_start
 ok "export once the server is back" new_export u7@mf.example '[]'
 ok "READY" wait_for 60 status_is "$X" READY
 is "one message" "$(rcpts "$X")" 'u7@mf.example'
+
+# ------------------------------------------------------------ a stop during a send
+# SPEC §8: a stop waits for a send in progress (the SMTP timeout is below
+# the stop timeout): the worker finishes it and records it, once.
+ok "export with a Cc the server holds 2 s (timeout 3 s)" new_export u10@mf.example \
+    '["stall2-cc@mf.example"]'
+T=$X
+ok "the send is in progress" wait_for 60 grep -q 'stall stall2-cc@mf.example' \
+    "$FTX_STACK_DIR/log/smtp_faults.log"
+exportd=$(cat "$FTX_STACK_DIR/pid/ftx-exportd.pid")
+kill -TERM "$exportd"
+ok "ftx-exportd stops" wait_for 40 dead "$exportd"
+unlike "... without killing a worker" "$(cat "$LOG")" 'did not stop within'
+is "the export is READY: the stop waited for the send" "$(col "$T" status)" READY
+is "one message" "$(rcpts "$T")" 'stall2-cc@mf.example u10@mf.example'
 
 done_testing
