@@ -17,6 +17,13 @@
 #define RETRY_CAP_S	600
 #define RECORD_TRIES	5	/* seconds spent recording a send */
 
+/* READY, once the e-mail is on record. */
+static const char complete_sql[] = "UPDATE exports SET status = 'READY', "
+    "completed_at = now(), updated_at = now(), failure_reason = NULL, "
+    "claim_token = NULL, claimed_until = NULL "
+    "WHERE id = $1 AND claim_token = $2 AND status = 'PENDING' "
+    "AND mail_sent_at IS NOT NULL";
+
 void
 ftx_job_free(struct ftx_job *job)
 {
@@ -204,9 +211,24 @@ ftx_queue_lock(struct ftx_db *db, const struct ftx_job *job)
 	return rc;
 }
 
+/* In the open transaction, after the record: READY under a savepoint, so
+ * that a failure of the completion keeps the record.  1 when READY. */
+static int
+complete_in_transaction(struct ftx_db *db, const struct ftx_job *job)
+{
+	const char *p[2] = { job->id, job->token };
+
+	if (run(db, "SAVEPOINT complete", 0, NULL) != FTX_QUEUE_OURS)
+		return 0;
+	if (fenced(db, complete_sql, 2, p) == FTX_QUEUE_OURS)
+		return 1;
+	PQclear(ftx_db_query(db, "ROLLBACK TO SAVEPOINT complete", 0, NULL));
+	return 0;
+}
+
 enum ftx_queue_rc
 ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
-    const struct ftx_queue_sent *sent)
+    const struct ftx_queue_sent *sent, int *ready)
 {
 	static const char sql[] = "UPDATE exports SET mail_sent_at = now(), "
 	    "file_path = $3, row_count = $4::bigint, file_size = $5::bigint, "
@@ -220,15 +242,21 @@ ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
 	enum ftx_queue_rc rc;
 	int i;
 
+	*ready = 0;
 	snprintf(r, sizeof(r), "%lld", sent->rows);
 	snprintf(s, sizeof(s), "%lld", sent->size);
 	snprintf(t, sizeof(t), "%lld", sent->expires);
 	rc = fenced(db, sql, 8, p);
-	if (rc == FTX_QUEUE_OURS && run(db, "COMMIT", 0, NULL) == FTX_QUEUE_OURS)
-		return FTX_QUEUE_OURS;
+	if (rc == FTX_QUEUE_OURS) {
+		*ready = complete_in_transaction(db, job);
+		if (run(db, "COMMIT", 0, NULL) == FTX_QUEUE_OURS)
+			return FTX_QUEUE_OURS;
+		*ready = 0;
+	}
 	ftx_queue_abort(db);
 	if (rc == FTX_QUEUE_LOST)
 		return FTX_QUEUE_LOST;	/* cannot be: the row was locked */
+	/* LOST below: the COMMIT did happen (READY, claim cleared). */
 	/* The e-mail is out: a send left unrecorded goes out again on the
 	 * next attempt, so the record is worth a few seconds of retries.
 	 * The statement is idempotent (a COMMIT that failed on the way back
@@ -238,7 +266,7 @@ ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
 			break;
 		sleep(1);
 	}
-	if (rc != FTX_QUEUE_OURS)
+	if (rc == FTX_QUEUE_DOWN)
 		log_err("export %s: the e-mail went out but could not be "
 		    "recorded: the next attempt sends it again", job->id);
 	return rc;
@@ -247,14 +275,9 @@ ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
 enum ftx_queue_rc
 ftx_queue_complete(struct ftx_db *db, const struct ftx_job *job)
 {
-	static const char sql[] = "UPDATE exports SET status = 'READY', "
-	    "completed_at = now(), updated_at = now(), failure_reason = NULL, "
-	    "claim_token = NULL, claimed_until = NULL "
-	    "WHERE id = $1 AND claim_token = $2 AND status = 'PENDING' "
-	    "AND mail_sent_at IS NOT NULL";
 	const char *p[2] = { job->id, job->token };
 
-	return fenced(db, sql, 2, p);
+	return fenced(db, complete_sql, 2, p);
 }
 
 void

@@ -8,9 +8,11 @@
  * (it stalled or died) or cleared (the export was canceled) can never
  * complete, fail or e-mail the export: its writes match no row.
  *
- * The e-mail is recorded (ftx_queue_record_send, committed) before the
- * export is marked READY (ftx_queue_complete): an attempt that fails in
- * between leaves the send on record, and the next attempt only completes.
+ * The e-mail is recorded (ftx_queue_record_send) as soon as it went out,
+ * in the transaction that holds the row and, when nothing fails, marks
+ * the export READY too; when the completion fails the record is committed
+ * alone, and the next attempt only completes (ftx_queue_complete): a
+ * failed completion never sends the e-mail twice.
  */
 #ifndef FTX_QUEUE_H
 #define FTX_QUEUE_H
@@ -80,12 +82,15 @@ struct ftx_queue_sent {
 
 /*
  * Records that the e-mail went out, with *sent, in the transaction of
- * ftx_queue_lock, and commits.  When the database fails on the way it
- * tries again, autocommit, for a few seconds: only a send that is never
- * recorded can be repeated.  OURS recorded, LOST, DOWN (not recorded).
+ * ftx_queue_lock, marks the export READY in the same transaction (*ready
+ * = 1) unless that fails (*ready = 0: the record alone is committed;
+ * complete later with ftx_queue_complete), and commits.  When the database
+ * fails on the way it records again, autocommit, for a few seconds: only
+ * a send that is never recorded can be repeated.  OURS recorded, LOST,
+ * DOWN (not recorded).
  */
 enum ftx_queue_rc ftx_queue_record_send(struct ftx_db *db,
-    const struct ftx_job *job, const struct ftx_queue_sent *sent);
+    const struct ftx_job *job, const struct ftx_queue_sent *sent, int *ready);
 
 /* Marks the export READY; its e-mail must be on record. */
 enum ftx_queue_rc ftx_queue_complete(struct ftx_db *db,

@@ -5,8 +5,10 @@
  * for the snapshot the CSV is read from, so the claim can be renewed while
  * a long COPY runs.
  */
+#include <sys/select.h>
+
 #include <errno.h>
-#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,11 +60,40 @@ ensure_listening(struct worker *w)
 	PQclear(res);
 }
 
+/* 1 when fd became readable within seconds, 0 after the time, a stop
+ * signal, or when the daemon is stopping already.  The stop is checked
+ * with SIGTERM and SIGINT blocked and waited for with them open
+ * (pselect), so that a stop arriving in between ends the wait at once
+ * instead of being slept through. */
+static int
+wait_readable(int fd, int seconds)
+{
+	struct timespec ts = { seconds, 0 };
+	sigset_t stop, old;
+	fd_set rfds;
+	int n = 0;
+
+	if (fd < 0 || fd >= FD_SETSIZE) {
+		sleep(1);
+		return 0;
+	}
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	if (!ftx_pool_stopping()) {
+		FD_ZERO(&rfds);
+		FD_SET(fd, &rfds);
+		n = pselect(fd + 1, &rfds, NULL, NULL, &ts, &old);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return n > 0;
+}
+
 /* Sleeps until a NOTIFY, a signal or the poll interval. */
 static void
 wait_for_work(struct worker *w)
 {
-	struct pollfd pfd;
 	PGnotify *n;
 
 	ensure_listening(w);
@@ -77,9 +108,7 @@ wait_for_work(struct worker *w)
 		while ((n = PQnotifies(w->listening)) != NULL);
 		return;
 	}
-	pfd.fd = PQsocket(w->listening);
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, w->cfg->poll_interval * 1000) > 0)
+	if (wait_readable(PQsocket(w->listening), w->cfg->poll_interval))
 		PQconsumeInput(w->listening);
 	while ((n = PQnotifies(w->listening)) != NULL)
 		PQfreemem(n);
@@ -207,8 +236,8 @@ finish(struct worker *w, const struct ftx_job *job, char *err, size_t errlen)
 }
 
 /* With the row locked: sends the e-mail; on success records the send
- * (and what it announced) and commits, else rolls back and takes the
- * published file away again. */
+ * (and what it announced) and marks the export READY, else rolls back and
+ * takes the published file away again. */
 static enum outcome
 send_and_record(struct worker *w, const struct ftx_job *job,
     const struct ftx_export_file *file, const struct ftx_mail *mail,
@@ -219,6 +248,7 @@ send_and_record(struct worker *w, const struct ftx_job *job,
 	enum ftx_mail_status st;
 	enum outcome rc;
 	char *undelivered = NULL;
+	int ready;
 
 	st = ftx_mail_send(w->cfg, mail, job->attempts >= w->cfg->max_attempts,
 	    &rep);
@@ -240,10 +270,14 @@ send_and_record(struct worker *w, const struct ftx_job *job,
 	sent.sha256 = file->sha256;
 	sent.expires = expires;
 	sent.undelivered = undelivered != NULL ? undelivered : "[]";
-	rc = queue_outcome(ftx_queue_record_send(w->ctl, job, &sent), err,
-	    errlen);
+	rc = queue_outcome(ftx_queue_record_send(w->ctl, job, &sent, &ready),
+	    err, errlen);
 	free(undelivered);
 	ftx_mail_report_free(&rep);
+	/* Recorded but not READY: the completion failed; once more now,
+	 * else the next attempt completes without sending again. */
+	if (rc == DONE && !ready)
+		rc = finish(w, job, err, errlen);
 	return rc;
 }
 
@@ -290,8 +324,6 @@ announce(struct worker *w, const struct ftx_job *job,
 	mail.body = body;
 	mail.date = time(NULL);
 	rc = send_and_record(w, job, file, &mail, expires, err, errlen);
-	if (rc == DONE)
-		rc = finish(w, job, err, errlen);
 out:
 	free_list(cc);
 	free(subject);

@@ -11,7 +11,9 @@ without N, always):
   refuseN-...   550 5.1.1 (permanent)
   deferN-...    451 4.2.0 (temporary)
   slowN-...     waits --slow seconds (default 60), then 250
+  stallS-...    waits S seconds (every time), then 250
   anything else 250
+A line "stall ADDRESS" or "slow ADDRESS" is printed when a wait begins.
 Prints "ready" once listening; stops on SIGTERM or SIGINT.
 """
 import argparse
@@ -23,7 +25,7 @@ import sys
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
 
-RULE = re.compile(r"^(refuse|defer|slow)(\d*)-", re.IGNORECASE)
+RULE = re.compile(r"^(refuse|defer|slow|stall)(\d*)-", re.IGNORECASE)
 
 
 class Faults(Mailbox):
@@ -39,13 +41,17 @@ class Faults(Mailbox):
             kind, limit = m.group(1).lower(), m.group(2)
             n = self.seen[address.lower()] = \
                 self.seen.get(address.lower(), 0) + 1
-            if not limit or n <= int(limit):
+            if kind == "stall":
+                print("stall %s" % address, flush=True)
+                await asyncio.sleep(int(limit or 0))
+            elif not limit or n <= int(limit):
                 if kind == "refuse":
                     return "550 5.1.1 <%s>: Recipient address rejected" \
                         % address
                 if kind == "defer":
                     return "451 4.2.0 <%s>: Mailbox busy, try again later" \
                         % address
+                print("slow %s" % address, flush=True)
                 await asyncio.sleep(self.slow)
         envelope.rcpt_tos.append(address)
         return "250 OK"

@@ -7,7 +7,8 @@
 # (no path, names the address), and the messages that arrived: nothing
 # lost, nothing doubled (one message per export, to the right envelope).
 # Also: the completion failing after the e-mail went out (a trigger) does
-# not send it twice; the SMTP server down: retried, then FAILED.
+# not send it twice; the SMTP server down: retried, then FAILED; a stop
+# during a send waits for it.
 . "${FTX_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
 
 PY=/usr/bin/python3
@@ -156,6 +157,7 @@ like "the log: the first attempt timed out" "$(grep "export $S:" "$LOG")" 'did n
 is "exactly one message" "$(rcpts "$S")" 'slow1-cc@mf.example u4@mf.example'
 
 # ------------------------------------------------------------ the API shows it
+# shellcheck disable=SC2046 # "ID KEY", split on purpose
 set -- $(user api@mf.example)
 psql_q "UPDATE exports SET user_id = '$1' WHERE id = '$A'" >/dev/null
 show "$A" "$2"
@@ -167,13 +169,25 @@ like "API: the requester's refusal as failureReason" "$(jv 'd["failureReason"]')
     '^The e-mail to refuse-req@mf\.example was refused by the mail server: 550'
 is "API: FAILED, nothing undelivered listed" "$(jv '[d["status"], d["undeliveredRecipients"]]')" '["FAILED",[]]'
 
+# ------------------------------------------------------------ a null in the stored cc
+# cc is a text[]: a NULL element (written by hand, or by an older release)
+# is no address; the worker must not crash on it (it did: strdup(NULL)).
+# shellcheck disable=SC2046 # "ID KEY", split on purpose
+set -- $(user u9@mf.example)
+psql_q "INSERT INTO exports (id, tenant_id, user_id, client_type, cc)
+    VALUES ('nullcc-1', 'mf', '$1', 'OPERATOR', ARRAY[NULL, 'c9@mf.example'])" >/dev/null
+ok "an export whose stored cc holds a NULL: READY" wait_for 60 status_is nullcc-1 READY
+is "... at the first attempt" "$(col nullcc-1 attempts)" 1
+is "... one message, to the requester and the real Cc" "$(rcpts nullcc-1)" 'c9@mf.example u9@mf.example'
+
 # ------------------------------------------------------------ completion fails after the send
+# shellcheck disable=SC2046 # "ID KEY", split on purpose
 set -- $(user u5@mf.example)
 psql_q "CREATE SEQUENCE t_fail_complete_seq;
 CREATE FUNCTION t_fail_complete() RETURNS trigger LANGUAGE plpgsql AS \$f\$
 BEGIN
 	IF NEW.status = 'READY' AND OLD.status = 'PENDING' AND NEW.user_id = '$1'
-	    AND nextval('t_fail_complete_seq') = 1 THEN
+	    AND nextval('t_fail_complete_seq') <= 2 THEN
 		RAISE EXCEPTION 'injected: completing the export fails';
 	END IF;
 	RETURN NEW;
@@ -183,7 +197,7 @@ CREATE TRIGGER t_fail_complete BEFORE UPDATE ON exports
 req POST "$E" -H 'dj-client: OPERATOR' -H "dj-api-key: $2" -d ''
 G=$(jv 'd["exportId"]')
 ok "READY although the first completion failed" wait_for 60 status_is "$G" READY
-is "the completion failed once (two attempts)" "$(col "$G" attempts)" 2
+is "the completion failed twice (at once, and once more): two attempts" "$(col "$G" attempts)" 2
 like "the log: the retry only completes" "$(grep "export $G:" "$LOG")" 'e-mail already sent, completing'
 is "exactly one message (not sent again)" "$(rcpts "$G")" 'u5@mf.example'
 psql_q "DROP TRIGGER t_fail_complete ON exports" >/dev/null
@@ -215,6 +229,36 @@ is "batch: none doubled" "$doubled" 0
 is "batch: the refused Cc listed on each" \
     "$(psql_q "SELECT count(*) FROM exports WHERE id IN ($(printf "'%s'," $ids | sed 's/,$//')) AND cardinality(undelivered_recipients) = 1")" "$BATCH"
 
+# ------------------------------------------------------------ a held row stalls nobody
+# An export out of attempts whose row another transaction holds (as a worker
+# holds its row while the e-mail goes out): the sweep that ends such exports
+# skips it instead of waiting, so other exports still flow.
+# shellcheck disable=SC2046 # "ID KEY", split on purpose
+set -- $(user held@mf.example)
+# Its claim runs out 5 s after it is written: by then the row is held.
+psql_q "INSERT INTO exports (id, tenant_id, user_id, client_type, attempts,
+    claimed_until) VALUES ('held-1', 'mf', '$1', 'OPERATOR', 3,
+    now() + interval '5 seconds')" >/dev/null
+psql "$FTX_DSN" -XAtq -c "BEGIN" -c "SELECT 1 FROM exports WHERE id = 'held-1' FOR UPDATE" \
+    -c "SELECT pg_sleep(120)" -c "COMMIT" >/dev/null 2>&1 &
+HOLDER=$!
+at_exit "kill $HOLDER 2>/dev/null"
+holding() {
+	[ "$(psql_q "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(120)%' AND state = 'active'")" = 1 ]
+}
+ok "another transaction holds an exhausted export's row" wait_for 10 holding
+expired() {
+	[ "$(psql_q "SELECT claimed_until < now() FROM exports WHERE id = 'held-1'")" = t ]
+}
+ok "... and its claim has run out" wait_for 10 expired
+ok "export while that row is held" new_export u8@mf.example '[]'
+ok "READY all the same (the sweep skips the held row)" wait_for 30 status_is "$X" READY
+is "the held export is still PENDING" "$(col held-1 status)" PENDING
+psql_q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+    WHERE query LIKE 'SELECT pg_sleep(120)%'" >/dev/null
+ok "released: the held export ends FAILED" wait_for 30 status_is held-1 FAILED
+like "... with a reason for people" "$(col held-1 failure_reason)" '^The export did not finish after 3 attempts'
+
 # ------------------------------------------------------------ SMTP down
 faults_stop
 ok "the mail server is down" sh -c "! bash -c 'exec 3<>/dev/tcp/127.0.0.1/$FTX_SMTP_PORT' 2>/dev/null"
@@ -231,5 +275,20 @@ ok "the server back" faults_start
 ok "export once the server is back" new_export u7@mf.example '[]'
 ok "READY" wait_for 60 status_is "$X" READY
 is "one message" "$(rcpts "$X")" 'u7@mf.example'
+
+# ------------------------------------------------------------ a stop during a send
+# SPEC §8: a stop waits for a send in progress (the SMTP timeout is below
+# the stop timeout): the worker finishes it and records it, once.
+ok "export with a Cc the server holds 2 s (timeout 3 s)" new_export u10@mf.example \
+    '["stall2-cc@mf.example"]'
+T=$X
+ok "the send is in progress" wait_for 60 grep -q 'stall stall2-cc@mf.example' \
+    "$FTX_STACK_DIR/log/smtp_faults.log"
+exportd=$(cat "$FTX_STACK_DIR/pid/ftx-exportd.pid")
+kill -TERM "$exportd"
+ok "ftx-exportd stops" wait_for 40 dead "$exportd"
+unlike "... without killing a worker" "$(cat "$LOG")" 'did not stop within'
+is "the export is READY: the stop waited for the send" "$(col "$T" status)" READY
+is "one message" "$(rcpts "$T")" 'stall2-cc@mf.example u10@mf.example'
 
 done_testing
