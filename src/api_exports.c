@@ -552,12 +552,13 @@ ftx_api_export_cancel(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params)
 {
 	/* The claim is dropped: a worker holding it finds its token gone and
-	 * discards its work (SPEC §8 fencing). */
+	 * discards its work (SPEC §8 fencing).  An export whose e-mail went
+	 * out is done already (its next attempt only completes it): 409. */
 	static const char cancel_sql[] = "WITH c AS (UPDATE exports SET "
 	    "status = 'FAILED', failure_reason = 'CANCELED', "
 	    "updated_at = now(), claim_token = NULL, claimed_by = NULL, "
 	    "claimed_until = NULL WHERE id = $1 AND user_id = $2 "
-	    "AND status = 'PENDING' RETURNING id) "
+	    "AND status = 'PENDING' AND mail_sent_at IS NULL RETURNING id) "
 	    "SELECT id, pg_notify('ftx_export_cancel', id) FROM c";
 	static const char exists_sql[] = "SELECT 1 FROM exports "
 	    "WHERE id = $1 AND user_id = $2";

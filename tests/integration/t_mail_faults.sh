@@ -201,6 +201,17 @@ is "the completion failed twice (at once, and once more): two attempts" "$(col "
 like "the log: the retry only completes" "$(grep "export $G:" "$LOG")" 'e-mail already sent, completing'
 is "exactly one message (not sent again)" "$(rcpts "$G")" 'u5@mf.example'
 psql_q "DROP TRIGGER t_fail_complete ON exports" >/dev/null
+# The state between the two attempts (e-mail sent, not yet READY), held by
+# a claim no worker owns: canceling it now would fail an export whose link
+# is in someone's mailbox.
+psql_q "UPDATE exports SET status = 'PENDING', claim_token = 'held',
+    claimed_by = 'test', claimed_until = now() + interval '1 hour'
+    WHERE id = '$G'" >/dev/null
+req DELETE "$E/$G" -H 'dj-client: OPERATOR' -H "dj-api-key: $2"
+is "cancel after the e-mail went out: 409" "$CODE" 409
+is "... the export is still PENDING" "$(col "$G" status)" PENDING
+psql_q "UPDATE exports SET status = 'READY', claim_token = NULL,
+    claimed_by = NULL, claimed_until = NULL WHERE id = '$G'" >/dev/null
 
 # ------------------------------------------------------------ a batch through the faults
 BATCH=12
