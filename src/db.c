@@ -40,6 +40,7 @@ struct ftx_db {
 	int		 doomed;	/* the server said it ends this session */
 	int		 in_tx;		/* conn was last seen inside BEGIN */
 	int		 lost_tx;	/* conn broke inside BEGIN: see db.h */
+	unsigned long	 generation;	/* connections made so far */
 };
 
 struct ftx_db *
@@ -203,6 +204,7 @@ connect_now(struct ftx_db *db)
 	PQclear(res);
 	if (db->was_down)
 		log_notice("database connection re-established");
+	db->generation++;
 	db->was_down = 0;
 	db->backoff_ms = 0;
 	db->retry_at_ms = 0;
@@ -293,6 +295,12 @@ connection_lost(struct ftx_db *db)
 	db->retry_at_ms = 0;
 	db->lost_tx = db->in_tx;
 	db->in_tx = 0;
+}
+
+unsigned long
+ftx_db_generation(const struct ftx_db *db)
+{
+	return db->generation;
 }
 
 PGconn *

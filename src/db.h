@@ -36,6 +36,11 @@ void ftx_db_set_backoff(struct ftx_db *db, int min_ms, int max_ms);
  * unavailable (logged), or the handle's transaction was lost (below). */
 PGconn *ftx_db_conn(struct ftx_db *db);
 
+/* The number of connections the handle has made: it changes whenever
+ * ftx_db_conn() returns a new one (a new PGconn may reuse the address of
+ * the one it replaces, so compare this, not the pointer). */
+unsigned long ftx_db_generation(const struct ftx_db *db);
+
 /*
  * Runs sql with n text parameters (NULL entries are SQL NULL).  Returns the
  * result, which the caller PQclear()s, whatever its status: check it with

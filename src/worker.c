@@ -31,6 +31,7 @@ struct worker {
 	const struct ftx_config	*cfg;
 	struct ftx_db		*ctl, *data;
 	PGconn			*listening;	/* ctl connection with LISTEN */
+	unsigned long		 listen_gen;	/* its ftx_db_generation() */
 	struct ftx_signurl_keys	*keys;
 	char			 label[300];	/* host:pid */
 	const struct ftx_job	*job;		/* the one in progress */
@@ -52,11 +53,15 @@ ensure_listening(struct worker *w)
 	PGconn *conn = ftx_db_conn(w->ctl);
 	PGresult *res;
 
-	if (conn == NULL || conn == w->listening)
+	if (conn == NULL || (conn == w->listening &&
+	    ftx_db_generation(w->ctl) == w->listen_gen))
 		return;
+	w->listening = NULL;
 	res = PQexec(conn, "LISTEN ftx_export");
-	if (PQresultStatus(res) == PGRES_COMMAND_OK)
+	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 		w->listening = conn;
+		w->listen_gen = ftx_db_generation(w->ctl);
+	}
 	PQclear(res);
 }
 
@@ -97,7 +102,8 @@ wait_for_work(struct worker *w)
 	PGnotify *n;
 
 	ensure_listening(w);
-	if (w->listening == NULL || ftx_db_conn(w->ctl) != w->listening) {
+	if (w->listening == NULL || ftx_db_conn(w->ctl) != w->listening ||
+	    ftx_db_generation(w->ctl) != w->listen_gen) {
 		sleep(1);	/* database down: retry soon */
 		return;
 	}

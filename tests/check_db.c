@@ -390,11 +390,14 @@ START_TEST(test_ended_while_idle)
 		const char	*sev;
 	} how[] = { { 'E', "FATAL" }, { 'N', "WARNING" }, { 0, NULL } };
 	struct ftx_db *db = connected();
+	unsigned long gen = ftx_db_generation(db);
 
 	/* _i: fast shutdown (FATAL), immediate (WARNING 57P01), bare close */
 	fake_end_session(how[_i].type, how[_i].sev);
 	ck_assert_str_eq(q(db, "UPDATE t SET x = 1"), "ok");
 	ck_assert_int_eq(fake_connections(), 2);
+	/* The worker's LISTEN follows this, not the PGconn's address. */
+	ck_assert_uint_eq(ftx_db_generation(db), gen + 1);
 	ck_assert_str_eq(fake_log(), "2:UPDATE t SET x = 1\n");
 	ftx_db_free(db);
 	fake_stop();
