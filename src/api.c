@@ -19,6 +19,7 @@
 #include "jsonw.h"
 #include "log.h"
 #include "router.h"
+#include "utf8.h"
 
 typedef void (*api_handler)(struct ftx_api_ctx *, struct ftx_http_req *,
     const struct ftx_route_params *);
@@ -87,15 +88,29 @@ elapsed_ms(const struct timespec *start)
 	    (now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
-/* The control bytes of SPEC 7 but NUL (which ends a C string). */
-#define CONTROL_BYTES \
-	"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f" \
-	"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"
-
 int
 ftx_api_has_control(const char *s)
 {
-	return s != NULL && s[strcspn(s, CONTROL_BYTES)] != '\0';
+	return s != NULL && ftx_utf8_has_control(s, strlen(s));
+}
+
+/* The cursor after row (its time in column usec_col, microseconds or a
+ * timestamp as PostgreSQL prints it; its id in id_col) into buf[len].
+ * Returns 0, or -1 when the id is too long to be held whole. */
+static int
+next_cursor(const PGresult *res, int row, int usec_col, int id_col,
+    char *buf, size_t len)
+{
+	struct ftx_cursor cursor;
+	const char *id = PQgetvalue(res, row, id_col);
+
+	if (ftx_isotime_parse(PQgetvalue(res, row, usec_col),
+	    FTX_ISOTIME_START, &cursor.usec) == -1)
+		cursor.usec = strtoll(PQgetvalue(res, row, usec_col), NULL, 10);
+	if (strlen(id) >= sizeof(cursor.id))
+		return -1;
+	memcpy(cursor.id, id, strlen(id) + 1);
+	return ftx_cursor_encode(&cursor, buf, len);
 }
 
 /* A header value holding a control byte is refused whatever auth.c makes
@@ -302,7 +317,6 @@ ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     ftx_api_rows_fn rows, ftx_api_item_fn item)
 {
 	struct ftx_jsonw *w = &ctx->page;
-	struct ftx_cursor cursor;
 	char next[FTX_CURSOR_LEN];
 	PGresult *res;
 	int i, n, more;
@@ -333,17 +347,14 @@ ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		return;
 	}
 	next[0] = '\0';
-	if (more) {
-		/* The column is microseconds, or a timestamp as PostgreSQL
-		 * prints it. */
-		if (ftx_isotime_parse(PQgetvalue(res, n - 1, col_usec),
-		    FTX_ISOTIME_START, &cursor.usec) == -1)
-			cursor.usec = strtoll(PQgetvalue(res, n - 1, col_usec),
-			    NULL, 10);
-		snprintf(cursor.id, sizeof(cursor.id), "%s",
-		    PQgetvalue(res, n - 1, col_id));
-		if (ftx_cursor_encode(&cursor, next, sizeof(next)) == -1)
-			next[0] = '\0';
+	if (more && next_cursor(res, n - 1, col_usec, col_id, next,
+	    sizeof(next)) == -1) {
+		/* A cut id would resume the list at another row. */
+		log_err("list: the id of row %d does not fit a cursor", n - 1);
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "the next page cannot be named", NULL);
+		PQclear(res);
+		return;
 	}
 	ftx_jsonw_reset(w);
 	ftx_jsonw_lit(w, "{\"data\":[");

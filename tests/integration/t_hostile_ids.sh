@@ -175,6 +175,19 @@ u=$(admin user add --tenant pg --email op@pg.example --role OPERATOR) &&
 got=$(walk_pages "$FTX_URL$TPATH" transferId OPERATOR "$KPG" 2 "")
 same "255-byte transfer ids at one instant: every row once, pages of 2" \
     "$(printf '%s\n' "$got" | sed 's/^h*//')" "$(printf '%05d\n' 7 6 5 4 3 2 1)"
+# An upstream transfer id longer than a cursor holds ends a page: the
+# list fails (500) rather than name a cut cursor or end without one.
+psql_v "INSERT INTO funding_transfers (id, tenant_id, created_at, status,
+    amount, currency, source_balance_account_id, target_balance_account_id,
+    supplier_id, reference)
+SELECT :'p' || 'LONGER' || g, 'pg', '2030-01-01T00:00:00Z', 'PENDING', g, 'EUR',
+    'mk-' || md5('pg'), 'sa-' || md5('pg' || 'sup-pg'), 'sup-pg', 'ref-pg'
+    FROM generate_series(1, 2) g" p="$H250" || bail "long transfer ids"
+api "$TPATH?size=1" "$KPG"
+is "a 255+-byte transfer id at the end of a page: 500, not a cut cursor" \
+    "$CODE $(errs)" "500 INTERNAL_ERROR:None"
+api "$TPATH?size=3" "$KPG"
+is "... a page that does not end on it: 200" "$CODE" 200
 
 # ------------------------------------------------- over-long ids are refused
 T256=${H250}CCCCCC
