@@ -341,7 +341,8 @@ ftx_queue_release(struct ftx_db *db, const struct ftx_job *job)
 }
 
 int
-ftx_queue_expire(struct ftx_db *db, void (*unlink_fn)(const char *path))
+ftx_queue_expire(struct ftx_db *db,
+    void (*remove_fn)(const void *arg, const char *path), const void *arg)
 {
 	static const char sql[] = "UPDATE exports SET status = 'EXPIRED', "
 	    "updated_at = now() WHERE id IN (SELECT id FROM exports "
@@ -361,7 +362,7 @@ ftx_queue_expire(struct ftx_db *db, void (*unlink_fn)(const char *path))
 	for (i = 0; i < n; i++) {
 		log_info("export %s: EXPIRED", PQgetvalue(res, i, 0));
 		if (!PQgetisnull(res, i, 1))
-			unlink_fn(PQgetvalue(res, i, 1));
+			remove_fn(arg, PQgetvalue(res, i, 1));
 	}
 	PQclear(res);
 	return n;

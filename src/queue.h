@@ -113,7 +113,8 @@ enum ftx_queue_rc ftx_queue_release(struct ftx_db *db,
     const struct ftx_job *job);
 
 /* Moves READY exports past expires_at to EXPIRED (a batch) and calls
- * unlink_fn for each of their files.  Returns the count, or -1. */
-int ftx_queue_expire(struct ftx_db *db, void (*unlink_fn)(const char *path));
+ * remove_fn(arg, path) for each of their files.  Returns the count, or -1. */
+int ftx_queue_expire(struct ftx_db *db,
+    void (*remove_fn)(const void *arg, const char *path), const void *arg);
 
 #endif /* FTX_QUEUE_H */

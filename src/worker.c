@@ -25,6 +25,7 @@
 #include "queue.h"
 #include "readymail.h"
 #include "signurl.h"
+#include "store.h"
 #include "worker.h"
 
 struct worker {
@@ -39,11 +40,15 @@ struct worker {
 	int			 lost;
 };
 
+/* Removes an export's file (cfg: its export_dir), through the store,
+ * which refuses a recorded path outside export_dir. */
 static void
-unlink_file(const char *path)
+remove_file(const void *cfg, const char *path)
 {
-	if (unlink(path) == -1 && errno != ENOENT)
-		ftx_log_errno("unlink %s", path);
+	const struct ftx_config *c = cfg;
+
+	if (ftx_store_remove(c->export_dir, path) == -1 && errno != ENOENT)
+		ftx_log_errno("remove %s", path);
 }
 
 /* Keeps LISTEN active across reconnections of ctl. */
@@ -260,7 +265,7 @@ send_and_record(struct worker *w, const struct ftx_job *job,
 	    &rep);
 	if (st != FTX_MAIL_SENT) {
 		ftx_queue_abort(w->ctl);
-		unlink_file(file->path);	/* still ours: row locked */
+		remove_file(w->cfg, file->path); /* ours: row locked */
 		log_warning("export %s: e-mail not sent: %s", job->id,
 		    rep.detail);
 		snprintf(err, errlen, "%s", rep.reason);
@@ -432,7 +437,7 @@ ftx_worker_run(const struct ftx_config *cfg)
 		log_err("download links cannot be signed: %s", err);
 	while (w.ctl != NULL && w.data != NULL && !ftx_pool_stopping()) {
 		if (time(NULL) >= next_expiry) {
-			ftx_queue_expire(w.ctl, unlink_file);
+			ftx_queue_expire(w.ctl, remove_file, cfg);
 			next_expiry = time(NULL) + cfg->poll_interval;
 		}
 		ftx_db_settle(w.ctl);	/* no transaction outlives its job */

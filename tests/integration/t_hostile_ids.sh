@@ -264,6 +264,24 @@ for t in "${HOSTILE[@]}"; do
 done
 
 ok "nothing was written at $EVIL" test ! -e "$EVIL"
+# A recorded file path outside export_dir (a row tampered with) is never
+# removed when its export expires: the store refuses it.
+CANARY=$EVIL-canary
+mkdir -p "$CANARY" && echo keep >"$CANARY/victim.csv"
+if id ftxstack >/dev/null 2>&1; then
+	chown -R ftxstack "$CANARY"	# the workers' user could remove it
+fi
+at_exit "rm -rf '$CANARY'"
+export_ready "$KPG"
+psql_v "UPDATE exports SET file_path = :'p',
+    expires_at = now() - interval '1 second' WHERE id = :'x'" \
+    p="$CANARY/victim.csv" x="$X" >/dev/null
+expired() {
+	[ "$(psql_q "SELECT status FROM exports WHERE id = '$X'")" = EXPIRED ]
+}
+ok "an export whose recorded path is outside export_dir expires" \
+    wait_for 60 expired
+ok "... and expiry leaves the file there alone" test -s "$CANARY/victim.csv"
 # Every export's id, as a find expression: files named after one of them.
 names=()
 for x in $(psql_q "SELECT id FROM exports"); do
