@@ -170,12 +170,18 @@ int
 ftx_http_send_json(struct ftx_http_req *req, int status,
     struct json_object *body, const char *extra_headers)
 {
-	const char *text;
+	/* A body that could not be built (out of memory) is not sent as
+	 * "null" with the status meant for it: 500, fixed text. */
+	static const char oom[] = "{\"errors\":[{\"code\":\"INTERNAL_ERROR\","
+	    "\"field\":null,\"message\":\"out of memory\"}]}";
+	const char *text = NULL;
 
-	text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (body != NULL)
+		text = json_object_to_json_string_ext(body,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (text == NULL)
-		text = "{}";
+		return ftx_http_send_json_text(req, 500, oom, sizeof(oom) - 1,
+		    NULL);
 	return ftx_http_send_json_text(req, status, text, strlen(text),
 	    extra_headers);
 }

@@ -106,6 +106,22 @@ START_TEST(test_send_head_ok)
 }
 END_TEST
 
+/* A body that could not be built goes out as a 500 error, not "null". */
+START_TEST(test_send_json_null_body)
+{
+	struct ftx_http_req req;
+
+	ftx_http_req_init(&req, &fcgx);
+	ftx_http_send_json(&req, 200, NULL, "X-A: b\r\n");
+	ck_assert_int_eq(req.status, 500);
+	ck_assert_msg(strncmp(sent(), "Status: 500 ", 12) == 0, "%s", sent());
+	ck_assert_ptr_nonnull(strstr(sent(), "\"INTERNAL_ERROR\""));
+	ck_assert_ptr_null(strstr(sent(), "null\n"));
+	ck_assert_ptr_null(strstr(sent(), "X-A"));
+	ftx_http_req_fini(&req);
+}
+END_TEST
+
 Suite *
 ftx_test_suite(void)
 {
@@ -117,6 +133,7 @@ ftx_test_suite(void)
 	    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_send_head_refuses);
 	tcase_add_test(tc, test_send_head_ok);
+	tcase_add_test(tc, test_send_json_null_body);
 	suite_add_tcase(s, tc);
 	return s;
 }
