@@ -364,6 +364,21 @@ KOPC=$(newkey tc op@tc.test OPERATOR) || bail "tenant c operator key"
 same "tenant tc walked by 500: every row, in order" \
     "$(walk OPERATOR "$KOPC" 500 "")" "$(expected tc)"
 
+# A cursor holds the name whole (up to 1024 bytes) or is not made: a cut
+# name would resume the list elsewhere.
+ok "tenant td: names of 1024 and 1025 bytes" psql_q "INSERT INTO tenants VALUES ('td', 'td');
+  INSERT INTO suppliers VALUES ('sd1', 'td', 'D-1', repeat('n', 1024)),
+  ('sd2', 'td', 'D-2', repeat('n', 1024) || 'a'), ('sd3', 'td', 'D-3', 'z')"
+KOPD=$(newkey td op@td.test OPERATOR) || bail "tenant d operator key"
+same "long names inside a page" "$(walk OPERATOR "$KOPD" 3 "")" "$(printf 'D-1\nD-2\nD-3')"
+req GET "$S?size=1" -H 'dj-client: OPERATOR' -H "dj-api-key: $KOPD"
+is "a 1024-byte name ends a page: a cursor" "$CODE $(jv 'd["pageInfo"]["hasNextPage"]')" '200 true'
+CUR=$(jv 'd["pageInfo"]["nextCursor"]')
+req GET "$S?size=2&cursor=$CUR" -H 'dj-client: OPERATOR' -H "dj-api-key: $KOPD"
+is "which resumes right after it" "$CODE $(jv '[x["externalId"] for x in d["data"]]')" '200 ["D-2","D-3"]'
+req GET "$S?size=1&cursor=$CUR" -H 'dj-client: OPERATOR' -H "dj-api-key: $KOPD"
+is "a 1025-byte name ending a page: 500, no cut cursor" "$CODE $(errs)" '500 INTERNAL_ERROR:None'
+
 # ------------------------------------------------------------ revoked
 is "before the revoke" "$(http_code GET "$ME" -H "dj-api-key: $KREV") $(http_code GET "$S" -H 'dj-client: OPERATOR' -H "dj-api-key: $KREV")" '200 200'
 ok "revoke" admin key revoke "$KREV"
