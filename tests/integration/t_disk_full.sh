@@ -33,7 +33,7 @@ if ! mount -t tmpfs -o "size=1m,mode=$(stat -c %a "$EXPORT_DIR"),uid=$(stat -c %
 	fi
 	done_testing
 fi
-at_exit "umount '$EXPORT_DIR' 2>/dev/null"
+at_exit "umount -l '$EXPORT_DIR' 2>/dev/null"
 pass "export_dir is a 1 MiB tmpfs"
 
 # About 3 MB of CSV for tenant full: larger than the whole tmpfs.
