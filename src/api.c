@@ -35,6 +35,8 @@ enum api_route {
 	API_EXPORT_GET,
 	API_EXPORT_CANCEL,
 	API_DOWNLOAD,
+	API_ME,
+	API_SUPPLIER_LIST,
 	API_ROUTE_COUNT
 };
 
@@ -47,20 +49,31 @@ static const struct ftx_route api_routes[] = {
 	{ "GET", EXPORTS "/{id}", API_EXPORT_GET },
 	{ "DELETE", EXPORTS "/{id}", API_EXPORT_CANCEL },
 	{ "GET", EXPORTS "/{id}/download", API_DOWNLOAD },
+	{ "GET", "/v1/me", API_ME },
+	{ "GET", "/v1/payments/suppliers", API_SUPPLIER_LIST },
 	{ NULL, NULL, 0 }
+};
+
+/* What a route asks of the caller (SPEC 6, 7). */
+enum api_auth {
+	AUTH_NONE,		/* health; download (its signature) */
+	AUTH_CLIENT,		/* dj-api-key and dj-client */
+	AUTH_KEY		/* dj-api-key; dj-client checked when sent */
 };
 
 static const struct {
 	api_handler	handler;
-	int		needs_key;
+	enum api_auth	auth;
 } api_handlers[API_ROUTE_COUNT] = {
-	[API_HEALTH]		= { ftx_api_health, 0 },
-	[API_TRANSFER_LIST]	= { ftx_api_transfer_list, 1 },
-	[API_EXPORT_CREATE]	= { ftx_api_export_create, 1 },
-	[API_EXPORT_LIST]	= { ftx_api_export_list, 1 },
-	[API_EXPORT_GET]	= { ftx_api_export_get, 1 },
-	[API_EXPORT_CANCEL]	= { ftx_api_export_cancel, 1 },
-	[API_DOWNLOAD]		= { ftx_api_download, 0 },
+	[API_HEALTH]		= { ftx_api_health, AUTH_NONE },
+	[API_TRANSFER_LIST]	= { ftx_api_transfer_list, AUTH_CLIENT },
+	[API_EXPORT_CREATE]	= { ftx_api_export_create, AUTH_CLIENT },
+	[API_EXPORT_LIST]	= { ftx_api_export_list, AUTH_CLIENT },
+	[API_EXPORT_GET]	= { ftx_api_export_get, AUTH_CLIENT },
+	[API_EXPORT_CANCEL]	= { ftx_api_export_cancel, AUTH_CLIENT },
+	[API_DOWNLOAD]		= { ftx_api_download, AUTH_NONE },
+	[API_ME]		= { ftx_api_me, AUTH_KEY },
+	[API_SUPPLIER_LIST]	= { ftx_api_supplier_list, AUTH_CLIENT },
 };
 
 static const char *const auth_messages[FTX_E_COUNT] = {
@@ -94,6 +107,11 @@ ftx_api_has_control(const char *s)
 	return s != NULL && ftx_utf8_has_control(s, strlen(s));
 }
 
+/* Writes the cursor after row of res, from its columns a and b, into
+ * buf[len].  Returns 0, or -1 when a value is too long to be held whole. */
+typedef int (*cursor_fn)(const PGresult *res, int row, int a, int b,
+    char *buf, size_t len);
+
 /* The cursor after row (its time in column usec_col, microseconds or a
  * timestamp as PostgreSQL prints it; its id in id_col) into buf[len].
  * Returns 0, or -1 when the id is too long to be held whole. */
@@ -113,12 +131,33 @@ next_cursor(const PGresult *res, int row, int usec_col, int id_col,
 	return ftx_cursor_encode(&cursor, buf, len);
 }
 
+/* The cursor after row of a list by name (column name_col), then id
+ * (id_col), into buf[len].  0, or -1 when either is too long. */
+static int
+next_name_cursor(const PGresult *res, int row, int name_col, int id_col,
+    char *buf, size_t len)
+{
+	struct ftx_cursor_name cursor;
+	const char *name = PQgetvalue(res, row, name_col);
+	const char *id = PQgetvalue(res, row, id_col);
+
+	if (strlen(name) >= sizeof(cursor.name) ||
+	    strlen(id) >= sizeof(cursor.id))
+		return -1;
+	memcpy(cursor.name, name, strlen(name) + 1);
+	memcpy(cursor.id, id, strlen(id) + 1);
+	return ftx_cursor_name_encode(&cursor, buf, len);
+}
+
 /* A header value holding a control byte is refused whatever auth.c makes
  * of it (SPEC 7): a key as INVALID_API_KEY (401), a client as a client
  * that is not one of the two, INVALID_CLIENT (400) once the key passed,
- * which keeps the order of the checks (SPEC 6). */
+ * which keeps the order of the checks (SPEC 6).  AUTH_KEY routes take a
+ * request without dj-client on the key alone; one that sends it, even
+ * empty, has it checked as everywhere else. */
 static int
-authenticate(struct ftx_api_ctx *ctx, struct ftx_http_req *req)
+authenticate(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    enum api_auth auth)
 {
 	const char *key = ftx_http_param(req, "HTTP_DJ_API_KEY");
 	const char *client = ftx_http_param(req, "HTTP_DJ_CLIENT");
@@ -126,7 +165,11 @@ authenticate(struct ftx_api_ctx *ctx, struct ftx_http_req *req)
 
 	if (ftx_api_has_control(key))
 		err = FTX_E_INVALID_API_KEY;
-	else if (ftx_auth_request(ctx->auth, ctx->db, key,
+	else if (auth == AUTH_KEY && client == NULL) {
+		if (ftx_auth_key(ctx->auth, ctx->db, key, &ctx->who,
+		    &err) == 0)
+			return 0;
+	} else if (ftx_auth_request(ctx->auth, ctx->db, key,
 	    ftx_api_has_control(client) ? "" : client, &ctx->who, &err) == 0)
 		return 0;
 	ftx_http_send_error(req, err, auth_fields[err], auth_messages[err],
@@ -149,8 +192,8 @@ ftx_api_handle(struct ftx_api_ctx *ctx, FCGX_Request *fcgx)
 	switch (ftx_route_match(api_routes, req.method, req.path, &route,
 	    &params, allow, sizeof(allow))) {
 	case FTX_ROUTE_FOUND:
-		if (!api_handlers[route->id].needs_key ||
-		    authenticate(ctx, &req) == 0)
+		if (api_handlers[route->id].auth == AUTH_NONE ||
+		    authenticate(ctx, &req, api_handlers[route->id].auth) == 0)
 			api_handlers[route->id].handler(ctx, &req, &params);
 		break;
 	case FTX_ROUTE_METHOD_NOT_ALLOWED:
@@ -311,13 +354,15 @@ ftx_api_check_suppliers_alone(struct ftx_api_ctx *ctx,
 	return rc;
 }
 
-void
-ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
-    const struct ftx_query *q, int size, int col_usec, int col_id,
-    ftx_api_rows_fn rows, ftx_api_item_fn item)
+/* Runs q, which selects size + 1 rows, and answers the page, its cursor
+ * written by cursor from the columns col_a and col_b of the last row. */
+static void
+send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_query *q, int size, cursor_fn cursor, int col_a,
+    int col_b, ftx_api_rows_fn rows, ftx_api_item_fn item)
 {
 	struct ftx_jsonw *w = &ctx->page;
-	char next[FTX_CURSOR_LEN];
+	char next[FTX_CURSOR_NAME_LEN];
 	PGresult *res;
 	int i, n, more;
 
@@ -347,10 +392,10 @@ ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		return;
 	}
 	next[0] = '\0';
-	if (more && next_cursor(res, n - 1, col_usec, col_id, next,
+	if (more && cursor(res, n - 1, col_a, col_b, next,
 	    sizeof(next)) == -1) {
 		/* A cut id would resume the list at another row. */
-		log_err("list: the id of row %d does not fit a cursor", n - 1);
+		log_err("list: the key of row %d does not fit a cursor", n - 1);
 		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
 		    "the next page cannot be named", NULL);
 		PQclear(res);
@@ -375,4 +420,22 @@ ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		    "out of memory", NULL);
 	else
 		ftx_http_send_json_text(req, 200, w->buf, w->len, NULL);
+}
+
+void
+ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_query *q, int size, int col_usec, int col_id,
+    ftx_api_rows_fn rows, ftx_api_item_fn item)
+{
+	send_page(ctx, req, q, size, next_cursor, col_usec, col_id, rows,
+	    item);
+}
+
+void
+ftx_api_send_page_by_name(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_query *q, int size, int col_name, int col_id,
+    ftx_api_item_fn item)
+{
+	send_page(ctx, req, q, size, next_name_cursor, col_name, col_id, NULL,
+	    item);
 }

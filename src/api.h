@@ -82,6 +82,13 @@ void ftx_api_send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_query *q, int size, int col_usec, int col_id,
     ftx_api_rows_fn rows, ftx_api_item_fn item);
 
+/* The same for a list ordered by name, then id, ascending (q selects
+ * size + 1 rows in that order): the cursor (cursor.h, ftx_cursor_name) is
+ * made of the columns col_name and col_id of the last row shown. */
+void ftx_api_send_page_by_name(struct ftx_api_ctx *ctx,
+    struct ftx_http_req *req, const struct ftx_query *q, int size,
+    int col_name, int col_id, ftx_api_item_fn item);
+
 /* 1 if s (NULL: 0) holds a control byte of SPEC 7 (U+0001-U+001F,
  * U+007F; NUL ends the string): a header value that ftx reads and that
  * holds one is refused. */
@@ -105,6 +112,10 @@ void ftx_api_export_cancel(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 void ftx_api_download(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params);
 void ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_route_params *params);
+void ftx_api_me(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_route_params *params);
+void ftx_api_supplier_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params);
 
 #endif /* FTX_API_H */

@@ -152,14 +152,12 @@ parse_client(const char *client, enum ftx_role *role)
 }
 
 int
-ftx_auth_request(struct ftx_auth_cache *cache, struct ftx_db *db,
-    const char *api_key, const char *client, struct ftx_principal *who,
-    enum ftx_apierr *err)
+ftx_auth_key(struct ftx_auth_cache *cache, struct ftx_db *db,
+    const char *api_key, struct ftx_principal *who, enum ftx_apierr *err)
 {
 	char key_id[FTX_APIKEY_ID_MAX + 1];
 	struct cache_entry fetched, *e;
 	const char *secret;
-	enum ftx_role role;
 	int found, valid;
 
 	if (api_key == NULL || *api_key == '\0') {
@@ -190,14 +188,28 @@ ftx_auth_request(struct ftx_auth_cache *cache, struct ftx_db *db,
 		/* Only keys proven valid enter the cache. */
 		cache->entries[cache->next++ % FTX_AUTH_CACHE_SIZE] = fetched;
 	}
+	*who = e->who;
+	return 0;
+}
+
+int
+ftx_auth_request(struct ftx_auth_cache *cache, struct ftx_db *db,
+    const char *api_key, const char *client, struct ftx_principal *who,
+    enum ftx_apierr *err)
+{
+	struct ftx_principal found;
+	enum ftx_role role;
+
+	if (ftx_auth_key(cache, db, api_key, &found, err) == -1)
+		return -1;
 	if (parse_client(client, &role) == -1) {
 		*err = FTX_E_INVALID_CLIENT;
 		return -1;
 	}
-	if (role != e->who.role) {
+	if (role != found.role) {
 		*err = FTX_E_CLIENT_MISMATCH;
 		return -1;
 	}
-	*who = e->who;
+	*who = found;
 	return 0;
 }

@@ -59,6 +59,15 @@ int ftx_auth_request(struct ftx_auth_cache *cache, struct ftx_db *db,
     const char *api_key, const char *client, struct ftx_principal *who,
     enum ftx_apierr *err);
 
+/*
+ * The key alone, for a request that sends no dj-client to the one endpoint
+ * that does not require it (GET /v1/me, SPEC §7): ftx_auth_request()
+ * without its two dj-client checks.  Returns 0 and fills *who, or -1 with
+ * *err MISSING_API_KEY, INVALID_API_KEY or SERVICE_UNAVAILABLE.
+ */
+int ftx_auth_key(struct ftx_auth_cache *cache, struct ftx_db *db,
+    const char *api_key, struct ftx_principal *who, enum ftx_apierr *err);
+
 /* "OPERATOR" or "SUPPLIER". */
 const char *ftx_role_name(enum ftx_role role);
 

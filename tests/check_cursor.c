@@ -98,6 +98,93 @@ START_TEST(test_long_ids)
 }
 END_TEST
 
+/* ---- cursors of lists by name ---- */
+
+static const struct ftx_cursor_name good_names[] = {
+	{ "", "a" },
+	{ "Acme", "SUP-00001" },
+	{ "a:b:c", "1:2" },			/* separators inside */
+	{ "12:x", "y" },			/* a name that looks like a length */
+	{ "Caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", "\xc3\x89" },
+	{ "<img src=x onerror=alert(1)>", "x;y\"z%_\\" },
+	{ "tab\there", "line\nfeed" },		/* upstream data, as it is */
+};
+
+START_TEST(test_name_round_trip)
+{
+	struct ftx_cursor_name d;
+	char buf[FTX_CURSOR_NAME_LEN];
+
+	ck_assert_int_eq(ftx_cursor_name_encode(&good_names[_i], buf,
+	    sizeof(buf)), 0);
+	ck_assert_int_eq(strspn(buf, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
+	    "mnopqrstuvwxyz0123456789-_"), strlen(buf));
+	ck_assert_int_eq(ftx_cursor_name_decode(buf, &d), 0);
+	ck_assert_str_eq(d.name, good_names[_i].name);
+	ck_assert_str_eq(d.id, good_names[_i].id);
+}
+END_TEST
+
+static const char *const bad_names[] = {
+	"", "bjE6", "bjE6MDo",			/* "n1:", "n1:0:" (no id) */
+	"djE6MTph",				/* "v1:1:a": a time cursor */
+	"bjI6MDph",				/* "n2:0:a" */
+	"bjE6MTph",				/* "n1:1:a": id left empty */
+	"bjE6NTphYg",				/* "n1:5:ab": overruns */
+	"bjE6MDE6YWI",				/* "n1:01:ab": not canonical */
+	"bjE6KzE6YWI",				/* "n1:+1:ab" */
+	"bjE6LTE6YWI",				/* "n1:-1:ab" */
+	"bjE6OTk5OTk5OTk5OTk5OTk5OTk5OTk6YQ",	/* huge length */
+	"bjE6MTphAGI",				/* "n1:1:a\0b" */
+	"bjE6MTrDqQ",				/* "n1:1:\xc3\xa9": split é */
+	"bjE6MDr_",				/* id "\xff" */
+	"bjE6MTph=",
+	"' OR 1=1 --",
+};
+
+START_TEST(test_name_rejected)
+{
+	struct ftx_cursor_name c;
+	struct ftx_cursor t;
+
+	ck_assert_msg(ftx_cursor_name_decode(bad_names[_i], &c) == -1, "%s",
+	    bad_names[_i]);
+	/* and a name cursor is never a time cursor */
+	if (strncmp(bad_names[_i], "bjE6", 4) == 0)
+		ck_assert_int_eq(ftx_cursor_decode(bad_names[_i], &t), -1);
+}
+END_TEST
+
+/* The longest name and id are held whole; one byte more is refused,
+ * never cut (a cut name would resume the list at another row). */
+START_TEST(test_name_limits)
+{
+	static struct ftx_cursor_name a, b, out;
+	char ea[FTX_CURSOR_NAME_LEN], eb[FTX_CURSOR_NAME_LEN];
+	char big[FTX_CURSOR_NAME_LEN + 8];
+	size_t n;
+
+	memset(a.name, 'n', FTX_CURSOR_NAME_MAX);
+	memset(a.id, 'i', FTX_ID_MAX);
+	b = a;
+	b.name[FTX_CURSOR_NAME_MAX - 1] = 'm';
+	ck_assert_int_eq(ftx_cursor_name_encode(&a, ea, sizeof(ea)), 0);
+	ck_assert_int_eq(ftx_cursor_name_encode(&b, eb, sizeof(eb)), 0);
+	ck_assert_str_ne(ea, eb);
+	ck_assert_int_eq(ftx_cursor_name_decode(eb, &out), 0);
+	ck_assert_str_eq(out.name, b.name);
+	ck_assert_str_eq(out.id, b.id);
+	ck_assert_int_eq(ftx_cursor_name_encode(&a, ea, 16), -1);
+	b.id[0] = '\0';
+	ck_assert_int_eq(ftx_cursor_name_encode(&b, eb, sizeof(eb)), -1);
+	n = sizeof(big) - 1;
+	memset(big, 'A', n);
+	big[n] = '\0';
+	ck_assert_int_eq(ftx_cursor_name_decode(big, &out), -1);
+	ck_assert_int_eq(ftx_cursor_name_decode(NULL, &out), -1);
+}
+END_TEST
+
 Suite *
 ftx_test_suite(void)
 {
@@ -109,6 +196,11 @@ ftx_test_suite(void)
 	tcase_add_loop_test(tc, test_rejected, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_too_small_and_too_long);
 	tcase_add_test(tc, test_long_ids);
+	tcase_add_loop_test(tc, test_name_round_trip, 0,
+	    sizeof(good_names) / sizeof(good_names[0]));
+	tcase_add_loop_test(tc, test_name_rejected, 0,
+	    sizeof(bad_names) / sizeof(bad_names[0]));
+	tcase_add_test(tc, test_name_limits);
 	suite_add_tcase(s, tc);
 	return s;
 }
