@@ -33,6 +33,7 @@ export class ExportsView {
 		this.seq++;
 		clearTimeout(this.timer);
 		this.items = [];
+		this.shown = null;
 		replace(this.body);
 		$('exports-pending').hidden = true;
 	}
@@ -103,7 +104,21 @@ export class ExportsView {
 		    n > 0 ? 'An export is being generated; this list refreshes ' +
 		    'by itself until it is done.' : 'Exports you started';
 		$('exports-more').hidden = !this.next;
+		// A refresh that changed nothing leaves the rows alone (focus,
+		// screen readers); one that did keeps the focused button's row.
+		const shown = JSON.stringify([this.items, this.current]);
+		if (shown === this.shown)
+			return;
+		this.shown = shown;
+		const focused = document.activeElement &&
+		    document.activeElement.closest('#exports tbody tr');
 		replace(this.body, this.items.map((x) => this.row(x)));
+		if (focused) {
+			const tr = document.getElementById(focused.id);
+			const target = tr && (tr.querySelector('button') || tr.cells[0]);
+			if (target)
+				target.focus();
+		}
 		if (this.current) {
 			const tr = document.getElementById('export-' + this.current);
 			if (tr)
@@ -112,7 +127,7 @@ export class ExportsView {
 	}
 
 	row(x) {
-		const idCell = h('td', { class: 'mono' },
+		const idCell = h('td', { class: 'mono', tabindex: '-1' },
 		    h('span', { id: 'export-id-' + x.exportId }, text(x.exportId)));
 		return h('tr', { id: 'export-' + x.exportId,
 		    class: x.exportId === this.current ? 'is-current' : null },
