@@ -3,7 +3,7 @@
 
 import { request } from './api.js';
 import { $, bytes, h, replace, text, when } from './dom.js';
-import { badge, fieldErrors } from './transfers.js';
+import { LABELS, badge, fieldErrors } from './transfers.js';
 
 const BASE = '/v1/payments/funding-transfers/export';
 const PAGE_SIZE = 20;
@@ -127,17 +127,18 @@ export class ExportsView {
 	}
 
 	row(x) {
-		const idCell = h('td', { class: 'mono', tabindex: '-1' },
+		const idCell = h('td', { class: 'mono', tabindex: '-1',
+		    'data-label': 'Export' },
 		    h('span', { id: 'export-id-' + x.exportId }, text(x.exportId)));
 		return h('tr', { id: 'export-' + x.exportId,
 		    class: x.exportId === this.current ? 'is-current' : null },
 		    idCell,
-		    h('td', {}, badge(x.status)),
-		    h('td', {}, when(x.createdAt)),
-		    h('td', { class: 'num' }, text(x.rowCount)),
-		    h('td', { class: 'num' }, bytes(x.fileSize)),
-		    h('td', {}, when(x.expiresAt)),
-		    h('td', { class: 'details' }, details(x)),
+		    h('td', { 'data-label': 'Status' }, badge(x.status)),
+		    h('td', { 'data-label': 'Created' }, when(x.createdAt)),
+		    h('td', { class: 'num', 'data-label': 'Rows' }, text(x.rowCount)),
+		    h('td', { class: 'num', 'data-label': 'Size' }, bytes(x.fileSize)),
+		    h('td', { 'data-label': 'Expires' }, when(x.expiresAt)),
+		    h('td', { class: 'details', 'data-label': 'Details' }, details(x)),
 		    h('td', { class: 'actions' }, this.actions(x)));
 	}
 
@@ -175,15 +176,26 @@ export class ExportsView {
 	}
 }
 
+// filtersText(f): an export's stored filters, in the form's words.
+function filtersText(f) {
+	const parts = Object.entries(f || {}).filter(([, v]) => v !== null &&
+	    !(Array.isArray(v) && v.length === 0)).map(([k, v]) =>
+	    (LABELS[k] || k) + ' ' + (Array.isArray(v) ? v.join(', ') : text(v)));
+	return parts.length ? parts.join(' · ') : 'no filter (everything you can see)';
+}
+
 function details(x) {
 	const parts = [];
-	if (x.status === 'FAILED' && x.failureReason)
-		parts.push(h('p', { class: 'reason' }, h('strong', {},
-		    x.failureReason === 'CANCELED' ? 'Canceled: ' : 'Failed: '),
+	if (x.status === 'FAILED' && x.failureReason === 'CANCELED')
+		parts.push(h('p', { class: 'reason' }, h('strong', {}, 'Canceled'),
+		    ' before it was generated (CANCELED); nothing was sent.'));
+	else if (x.status === 'FAILED' && x.failureReason)
+		parts.push(h('p', { class: 'reason' }, h('strong', {}, 'Failed: '),
 		    text(x.failureReason)));
 	if (x.undeliveredRecipients && x.undeliveredRecipients.length)
 		parts.push(h('p', { class: 'warn' }, h('strong', {},
 		    'Not delivered to: '), x.undeliveredRecipients.join(', ')));
+	parts.push(h('p', { class: 'muted' }, 'Filters: ' + filtersText(x.filters)));
 	if (x.cc && x.cc.length)
 		parts.push(h('p', { class: 'muted' }, 'CC: ' + x.cc.join(', ')));
 	if (x.status === 'READY' && x.sha256)

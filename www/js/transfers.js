@@ -84,17 +84,7 @@ export class TransfersView {
 
 	// A summary of the applied filters for the export dialog: [label, value].
 	summary() {
-		const names = {
-			createdAtFrom: 'Created from', createdAtTo: 'Created to',
-			statuses: 'Statuses', supplierIds: 'Suppliers',
-			amountMin: 'Amount min', amountMax: 'Amount max',
-			sourceBalanceAccountType: 'Source account type',
-			targetBalanceAccountType: 'Target account type',
-			currency: 'Currency', reference: 'Reference',
-			relatedEntityType: 'Related entity type',
-			relatedEntityId: 'Related entity ID',
-		};
-		return Object.entries(this.applied).map(([k, v]) => [names[k] || k,
+		return Object.entries(this.applied).map(([k, v]) => [LABELS[k] || k,
 		    k === 'supplierIds' ? this.suppliers.describe(v) :
 		    Array.isArray(v) ? v.join(', ') : v]);
 	}
@@ -168,16 +158,31 @@ export class TransfersView {
 	}
 }
 
+// cell(column, value): one cell; data-label names the column where narrow
+// screens show each row as a card.
 function cell(column, value) {
+	const a = { 'data-label': column };
 	if (column === 'status')
-		return h('td', {}, badge(value));
+		return h('td', a, badge(value));
 	if (column === 'amount')
-		return h('td', { class: 'num' }, text(value));
-	if (column === 'transferId' || column === 'supplierExternalId' ||
+		a.class = 'num';
+	else if (column === 'transferId' || column === 'supplierExternalId' ||
 	    column === 'relatedEntityId')
-		return h('td', { class: 'mono' }, text(value));
-	return h('td', {}, text(value));
+		a.class = 'mono';
+	return h('td', a, text(value));
 }
+
+// LABELS: the filters' names as the form shows them.
+export const LABELS = {
+	createdAtFrom: 'Created from', createdAtTo: 'Created to',
+	statuses: 'Statuses', supplierIds: 'Suppliers',
+	amountMin: 'Amount min', amountMax: 'Amount max',
+	sourceBalanceAccountType: 'Source account type',
+	targetBalanceAccountType: 'Target account type',
+	currency: 'Currency', reference: 'Reference',
+	relatedEntityType: 'Related entity type',
+	relatedEntityId: 'Related entity ID',
+};
 
 // fieldErrors(form, errors): each API error shown next to its field
 // (field "amountMin", "filters.amountMin" or "supplierIds[2]"); the others
