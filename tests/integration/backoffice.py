@@ -179,7 +179,9 @@ def shot(name):
 def set_date(el, iso):
     """Types a date as a keyboard user does (en-US: month, day, year)."""
     y, m, dd = iso.split("-")
-    el.click()
+    # Focused from the keyboard, the first segment (the month) is active;
+    # a click would land on whichever segment is under the pointer.
+    d.execute_script("arguments[0].focus()", el)
     el.send_keys(m + dd + y)
     return el.get_property("value") == iso
 
