@@ -495,6 +495,29 @@ def journey_supplier():
     check("supplier: only its own transfers",
           p["data"] and all(t["supplierExternalId"] == SUP_EXT
                             for t in p["data"]))
+    # The database stops: a clear message, then gone once it is back.
+    pidfile = os.path.join(E["FTX_STACK_DIR"], "pgdata", "postmaster.pid")
+    with open(pidfile) as fh:
+        pg = int(fh.readline())
+    os.kill(pg, 2)      # SIGINT: fast shutdown
+
+    def pg_gone():
+        try:
+            with open("/proc/%d/stat" % pg) as fh:
+                return fh.read().split(") ", 1)[1].startswith("Z")
+        except OSError:
+            return True
+    until(pg_gone, "PostgreSQL stopped", 60)
+    wait_named("Apply filters").click()
+    ban = d.find_element(By.ID, "banner")
+    until(lambda: ban.is_displayed(), "the unavailable message")
+    check("503: a clear message (the service is unavailable)",
+          "unavailable" in ban.text and ban.get_attribute("role") == "alert",
+          ban.text)
+    run_stack_up()
+    wait_named("Apply filters").click()
+    until(lambda: not ban.is_displayed(), "the message gone")
+    check("503: the message goes once the service answers again", True)
     tab("Exports")
     shot("exports-supplier")
     # Keyboard: arrow keys move between the tabs.
@@ -522,11 +545,12 @@ def journey_end():
            "Content-Security-Policy" in e["message"]]
     check("no CSP violation in the console", not csp, csp[:3])
     # Network lines for the answers the journeys asked for (401 bad key,
-    # 400 bad CC, 409) are expected; anything else is an error.
+    # 400 bad CC, 409, 503 database down) are expected; anything else is
+    # an error.
     bad = [e for e in console if e["level"] in ("SEVERE", "WARNING") and
            not (e["source"] == "network" and
                 any(" status of %d " % c in e["message"]
-                    for c in (400, 401, 409)))]
+                    for c in (400, 401, 409, 503)))]
     check("no other console error or warning (%d entries)" % len(console),
           not bad, bad[:3])
 

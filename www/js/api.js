@@ -22,6 +22,14 @@ export class ApiError extends Error {
 	}
 }
 
+let okHook = null;
+
+// onSuccess(fn): fn() after every answered 2xx (the page clears a
+// "service unavailable" message with it).
+export function onSuccess(fn) {
+	okHook = fn;
+}
+
 export function session() {
 	const key = sessionStorage.getItem(KEY);
 	return key ? { key, role: sessionStorage.getItem(ROLE) || '' } : null;
@@ -92,8 +100,11 @@ export async function request(method, path, opts = {}) {
 	} catch (e) {
 		body = null;
 	}
-	if (res.ok)
+	if (res.ok) {
+		if (okHook)
+			okHook();
 		return body;
+	}
 	let errors = body && Array.isArray(body.errors) ? body.errors : [];
 	if (errors.length === 0 || res.status === 503)
 		errors = [{ code: res.status === 503 ? 'SERVICE_UNAVAILABLE' : '',

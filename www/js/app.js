@@ -2,7 +2,7 @@
 // the two tabs, and the messages for a key that stops working (401) or a
 // service that is down (503).
 
-import { forget, remember, request, session } from './api.js';
+import { forget, onSuccess, remember, request, session } from './api.js';
 import { $, replace, text } from './dom.js';
 import { ExportDialog, ExportsView } from './exports.js';
 import { TransfersView } from './transfers.js';
@@ -16,12 +16,19 @@ const dialog = new ExportDialog(transfers,
     apiError);
 
 // banner(message, kind): one message at the top of the page; null hides it.
-function banner(message, kind) {
+function banner(message, kind, why) {
 	const b = $('banner');
 	b.textContent = message || '';
 	b.className = 'banner' + (kind ? ' banner-' + kind : '');
+	b.dataset.kind = why || '';
 	b.hidden = !message;
 }
+
+// The service answers again: a message about it being down goes.
+onSuccess(() => {
+	if ($('banner').dataset.kind === 'unavailable')
+		banner(null);
+});
 
 // apiError(e): a failure that no field explains.
 function apiError(e) {
@@ -30,9 +37,12 @@ function apiError(e) {
 		    '): it may have been revoked. Sign in again.');
 		return;
 	}
-	banner(e.status === 503 ? 'The service is unavailable right now: its ' +
-	    'database cannot be reached. Nothing was changed; try again in a ' +
-	    'moment.' : text(e.message), 'error');
+	if (e.status === 503 || e.status === 0)
+		banner(e.status === 503 ? 'The service is unavailable right now: ' +
+		    'its database cannot be reached. Nothing was changed; try ' +
+		    'again in a moment.' : text(e.message), 'error', 'unavailable');
+	else
+		banner(text(e.message), 'error');
 }
 
 async function signIn(key) {
