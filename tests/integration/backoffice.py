@@ -4,8 +4,9 @@
 #
 # Writes one line per check to RESULTS: "PASS<TAB>what" or
 # "FAIL<TAB>what<TAB>why".  Environment: FTX_URL, FTX_STACK_DIR,
-# FTX_SRCDIR, FTX_MAILDIR, BO_OPS_KEY, BO_OPS_EMAIL, BO_SUP_KEY,
-# BO_SUP_EXT, BO_XSS_EXT, BO_SHOTS (screenshot dir), BO_DOWNLOADS.
+# FTX_SRCDIR, FTX_MAILDIR, FTX_ADMIN, FTX_CONFIG, BO_OPS_KEY, BO_OPS_EMAIL,
+# BO_SUP_KEY, BO_SUP_EMAIL, BO_SUP_EXT, BO_XSS_EXT, BO_SHOTS (screenshot
+# dir), BO_DOWNLOADS.
 #
 # Every wait is a condition (WebDriverWait), never a fixed sleep.
 import glob
@@ -528,6 +529,25 @@ def journey_supplier():
     sign_out()
 
 
+def journey_revoked():
+    """A key revoked while signed in: back to the sign-in page, told why."""
+    sign_in(SUP_KEY, E["BO_SUP_EMAIL"])
+    subprocess.run([E["FTX_ADMIN"], "-c", E["FTX_CONFIG"], "key", "revoke",
+                    SUP_KEY], stdout=subprocess.DEVNULL, check=True)
+
+    def refused():
+        b = named("Apply filters")
+        if b is not None:
+            b.click()
+            return False
+        return named("API key") is not None
+    until(refused, "the sign-in page after the revocation", 60)
+    ban = d.find_element(By.ID, "banner")
+    check("401 while signed in: back to sign-in with a clear message",
+          ban.is_displayed() and "refused" in ban.text and
+          d.execute_script("return sessionStorage.length") == 0, ban.text)
+
+
 def journey_end():
     d.refresh()
     wait_named("API key")
@@ -561,7 +581,8 @@ def main():
     filters = journey_filters()
     def journey_exports_():
         journey_exports(filters)
-    steps = [journey_exports_, journey_hostile, journey_supplier, journey_end]
+    steps = [journey_exports_, journey_hostile, journey_supplier,
+             journey_revoked, journey_end]
     for s in steps:
         try:
             s()
