@@ -447,6 +447,16 @@ def journey_exports(filters):
 def journey_hostile():
     tab("Funding Transfers")
     wait_named("Clear filters").click()
+    # A bad filter: the API's message under its field.
+    amin = wait_named("Amount min")
+    amin.send_keys("12,5")
+    wait_named("Apply filters").click()
+    err = d.find_element(By.ID, "e-amountMin")
+    until(lambda: err.is_displayed(), "the amount's message")
+    check("a bad filter: the API's message next to the field",
+          err.text and amin.get_attribute("aria-invalid") == "true" and
+          "e-amountMin" in amin.get_attribute("aria-describedby"), err.text)
+    amin.clear()
     ref = wait_named("Reference")
     ref.send_keys("<script>")
     wait_named("Apply filters").click()
