@@ -282,6 +282,11 @@ LoadModule proxy_module $m/mod_proxy.so
 LoadModule proxy_fcgi_module $m/mod_proxy_fcgi.so
 LoadModule xsendfile_module $m/mod_xsendfile.so
 LoadModule env_module $m/mod_env.so
+# The back office part of the snippet (mod_alias, mod_mime, mod_headers).
+LoadModule alias_module $m/mod_alias.so
+LoadModule mime_module $m/mod_mime.so
+LoadModule headers_module $m/mod_headers.so
+TypesConfig /dev/null
 ErrorLog "$S2/apache-error.log"
 LogFormat "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" combined
 Include "$S2/a.snippet"

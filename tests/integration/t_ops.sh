@@ -426,6 +426,11 @@ LoadModule proxy_fcgi_module $m/mod_proxy_fcgi.so
 LoadModule fcgid_module $m/mod_fcgid.so
 LoadModule xsendfile_module $m/mod_xsendfile.so
 LoadModule env_module $m/mod_env.so
+# The back office part of the snippet (mod_alias, mod_mime, mod_headers).
+LoadModule alias_module $m/mod_alias.so
+LoadModule mime_module $m/mod_mime.so
+LoadModule headers_module $m/mod_headers.so
+TypesConfig /dev/null
 <IfModule fcgid_module>
 	FcgidIPCDir "$T/fcgid"
 	FcgidProcessTableFile "$T/fcgid.shm"

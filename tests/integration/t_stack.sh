@@ -210,8 +210,8 @@ like "apache: /v1/health body" "$(health_body)" '"status": ?"ok"'
 like "apache: the answer comes from Apache" \
     "$(curl -s -o /dev/null -D - --max-time 10 "$FTX_URL/v1/health")" '^Server: Apache'
 passthrough apache
-# Every path reaches ftx-fcgi, so anything unknown gets its JSON 404.
-is "apache: an unknown path is ftx's 404" "$(http_code GET "$FTX_URL/")" 404
+# Every path but the back office's reaches ftx-fcgi: unknown ones get its JSON 404.
+is "apache: an unknown path is ftx's 404" "$(http_code GET "$FTX_URL/nope")" 404
 like "apache: ... with the JSON error body" "$(curl -s "$FTX_URL/nope")" '"code":"NOT_FOUND"'
 c_pids=$(stack_pids)
 ok "apache: down" ftx_stack down
