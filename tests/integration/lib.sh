@@ -530,3 +530,21 @@ export_mails() {
 	    tr -d '\r' | awk '{ print $5 }' | grep -xFf "$1" | sort | uniq -c |
 	    awk '{ print $1, $2 }'
 }
+
+# apache_base_conf ROOT PORT PIDFILE [MODULE...]: the head of a minimal
+# Apache configuration for the shipped snippets (tests that run them by
+# hand): ServerRoot ROOT on 127.0.0.1:PORT, the modules the snippets need
+# (the back office's mod_alias, mod_mime and mod_headers among them) and
+# each MODULE (e.g. fcgid).
+apache_base_conf() {
+	printf 'ServerRoot "%s"\nServerName 127.0.0.1\nListen 127.0.0.1:%s\n' \
+	    "$1" "$2"
+	printf 'PidFile "%s"\nDefaultRuntimeDir "%s"\n' "$3" "$1"
+	shift 3
+	for _ftx_mod in mpm_event authz_core proxy proxy_fcgi xsendfile env \
+	    alias mime headers "$@"; do
+		echo "LoadModule ${_ftx_mod}_module" \
+		    "/usr/lib/apache2/modules/mod_$_ftx_mod.so"
+	done
+	echo "TypesConfig /dev/null"
+}

@@ -83,24 +83,9 @@ EOF2
 	fi
 	kill "$lp"
 	port=$(free_port) || bail "no free port"
-	m=/usr/lib/apache2/modules
 	snippet "$FTX_SRCDIR/conf/apache/ftx-proxy-fcgi.conf" >"$S/a.snippet"
-	cat >"$S/a.conf" <<EOF2
-ServerRoot "$S"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$port
-PidFile "$S/apache.pid"
-DefaultRuntimeDir "$S"
-LoadModule mpm_event_module $m/mod_mpm_event.so
-LoadModule authz_core_module $m/mod_authz_core.so
-LoadModule proxy_module $m/mod_proxy.so
-LoadModule proxy_fcgi_module $m/mod_proxy_fcgi.so
-LoadModule xsendfile_module $m/mod_xsendfile.so
-LoadModule env_module $m/mod_env.so
-LoadModule alias_module $m/mod_alias.so
-LoadModule mime_module $m/mod_mime.so
-LoadModule headers_module $m/mod_headers.so
-TypesConfig /dev/null
+	apache_base_conf "$S" "$port" "$S/apache.pid" >"$S/a.conf"
+	cat >>"$S/a.conf" <<EOF2
 ErrorLog "$S/apache-error.log"
 Include "$S/a.snippet"
 EOF2

@@ -266,27 +266,11 @@ shipped lighttpd "$S2/lighttpd" "$port" lighttpd -D -f "$S2/l.conf"
 
 if [ -f /usr/lib/apache2/modules/mod_xsendfile.so ]; then
 	port=$(free_port) || bail "no free port"
-	m=/usr/lib/apache2/modules
 	snippet "$FTX_SRCDIR/conf/apache/ftx-proxy-fcgi.conf" >"$S2/a.snippet"
 	# As Debian's apache2.conf: its formats first, then conf-enabled/,
 	# then a site logging with "combined".
-	cat >"$S2/a.conf" <<EOF
-ServerRoot "$S2"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$port
-PidFile "$S2/apache.pid"
-DefaultRuntimeDir "$S2"
-LoadModule mpm_event_module $m/mod_mpm_event.so
-LoadModule authz_core_module $m/mod_authz_core.so
-LoadModule proxy_module $m/mod_proxy.so
-LoadModule proxy_fcgi_module $m/mod_proxy_fcgi.so
-LoadModule xsendfile_module $m/mod_xsendfile.so
-LoadModule env_module $m/mod_env.so
-# The back office part of the snippet (mod_alias, mod_mime, mod_headers).
-LoadModule alias_module $m/mod_alias.so
-LoadModule mime_module $m/mod_mime.so
-LoadModule headers_module $m/mod_headers.so
-TypesConfig /dev/null
+	apache_base_conf "$S2" "$port" "$S2/apache.pid" >"$S2/a.conf"
+	cat >>"$S2/a.conf" <<EOF
 ErrorLog "$S2/apache-error.log"
 LogFormat "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" combined
 Include "$S2/a.snippet"

@@ -412,25 +412,8 @@ include "$T/lighttpd-$2.snippet"
 EOF
 }
 apache_conf() {
-	m=/usr/lib/apache2/modules
+	apache_base_conf "$T" "$1" "$T/apache-$2.httpd.pid" fcgid
 	cat <<EOF
-ServerRoot "$T"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$1
-PidFile "$T/apache-$2.httpd.pid"
-DefaultRuntimeDir "$T"
-LoadModule mpm_event_module $m/mod_mpm_event.so
-LoadModule authz_core_module $m/mod_authz_core.so
-LoadModule proxy_module $m/mod_proxy.so
-LoadModule proxy_fcgi_module $m/mod_proxy_fcgi.so
-LoadModule fcgid_module $m/mod_fcgid.so
-LoadModule xsendfile_module $m/mod_xsendfile.so
-LoadModule env_module $m/mod_env.so
-# The back office part of the snippet (mod_alias, mod_mime, mod_headers).
-LoadModule alias_module $m/mod_alias.so
-LoadModule mime_module $m/mod_mime.so
-LoadModule headers_module $m/mod_headers.so
-TypesConfig /dev/null
 <IfModule fcgid_module>
 	FcgidIPCDir "$T/fcgid"
 	FcgidProcessTableFile "$T/fcgid.shm"
