@@ -19,6 +19,7 @@
 #include "jsonw.h"
 #include "log.h"
 #include "router.h"
+#include "utf8.h"
 
 typedef void (*api_handler)(struct ftx_api_ctx *, struct ftx_http_req *,
     const struct ftx_route_params *);
@@ -177,9 +178,14 @@ ftx_api_own_params(const char *query, const char *const *own, char **values,
 	int i;
 
 	while (ftx_form_next(&query, &k, &klen, &v, &vlen)) {
-		if ((key = ftx_form_decode_text(k, klen)) == NULL) {
+		/* The name is echoed as the error's field: UTF-8 only, or
+		 * the error body would not be JSON (found by fuzzing). */
+		if ((key = ftx_form_decode_text(k, klen)) == NULL ||
+		    !ftx_utf8_valid(key, strlen(key))) {
 			ftx_apierrs_add(errs, FTX_E_INVALID_PARAMETER, NULL,
 			    "a parameter name is not properly encoded");
+			free(key);
+			key = NULL;
 			continue;
 		}
 		for (i = 0; own[i] != NULL && strcmp(own[i], key) != 0; i++)
