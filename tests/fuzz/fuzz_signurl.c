@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "form.h"
 #include "fuzzlib.h"
 #include "signurl.h"
 
@@ -36,74 +35,37 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* The decoded value of key in query (first one), or NULL. */
-static char *
-param(const char *query, const char *key)
-{
-	const char *k, *v;
-	size_t klen, vlen;
-
-	while (ftx_form_next(&query, &k, &klen, &v, &vlen))
-		if (klen == strlen(key) && memcmp(k, key, klen) == 0)
-			return ftx_form_decode_text(v, vlen);
-	return NULL;
-}
-
-/* 1 if e is what the signer writes for some int64: canonical decimal. */
-static int
-canonical_expiry(const char *e, int64_t *out)
-{
-	char back[32];
-	char *end;
-	long long v;
-
-	if (*e == '\0' || (*e != '-' && (*e < '0' || *e > '9')))
-		return 0;
-	v = strtoll(e, &end, 10);
-	if (*end != '\0')
-		return 0;
-	snprintf(back, sizeof(back), "%lld", v);
-	*out = v;
-	return strcmp(back, e) == 0;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *a, *b;
 	size_t alen, blen;
-	char *id, *query, *exp, *sig;
-	char want[FTX_SIGNURL_SIG_LEN], want2[FTX_SIGNURL_SIG_LEN];
-	int64_t e = 0;
-	int ok, canon;
+	char *id, *query, *values[2];
+	char want[FTX_SIGNURL_SIG_LEN], want2[FTX_SIGNURL_SIG_LEN], e[24];
+	long long expires = 0;
+	int parsed, ok;
 
 	fuzz_split(data, size, '\n', &a, &alen, &b, &blen);
 	id = fuzz_strndup(a, alen);
 	query = fuzz_strndup(b, blen);
-	exp = param(query, "expires");
-	sig = param(query, "signature");
-	ok = ftx_signurl_verify(keys, id, exp, sig);
-	FUZZ_ASSERT(ok == 0 || ok == 1);
-	if (exp == NULL || sig == NULL)
-		FUZZ_ASSERT(ok == 0);
-	else {
-		canon = canonical_expiry(exp, &e);
-		/* What the signers make for this id and E as sent. */
-		if (canon) {
-			FUZZ_ASSERT(ftx_signurl_sign(keys, id, e, want) == 0);
-			FUZZ_ASSERT(ftx_signurl_sign(keys2, id, e, want2) == 0);
-			FUZZ_ASSERT(ok == (strcmp(sig, want) == 0));
-			FUZZ_ASSERT(ftx_signurl_verify(keys, id, exp, want) == 1);
-			/* Another secret's signature is not this one's. */
-			FUZZ_ASSERT(ftx_signurl_verify(keys, id, exp, want2) == 0);
-		} else if (ok)
-			/* Verified although no signer writes this E: only
-			 * acceptable when sig is the HMAC over E as sent,
-			 * which the signer could not have made. */
-			FUZZ_ASSERT(!"accepted an expiry the signer never writes");
+	/* As the download handler reads and checks the link. */
+	parsed = ftx_signurl_query(query, values, &expires);
+	ok = parsed == 0 && ftx_signurl_verify(keys, id, values[0], values[1]);
+	FUZZ_ASSERT(parsed == 0 || parsed == -1);
+	if (parsed == 0) {
+		FUZZ_ASSERT(expires >= 0);
+		FUZZ_ASSERT(ftx_signurl_sign(keys, id, expires, want) == 0);
+		FUZZ_ASSERT(ftx_signurl_sign(keys2, id, expires, want2) == 0);
+		snprintf(e, sizeof(e), "%lld", expires);
+		/* Accepted only what the signer makes, byte for byte. */
+		FUZZ_ASSERT(ok == (strcmp(values[0], e) == 0 &&
+		    strcmp(values[1], want) == 0));
+		/* What it makes verifies; another secret's does not. */
+		FUZZ_ASSERT(ftx_signurl_verify(keys, id, e, want) == 1);
+		FUZZ_ASSERT(ftx_signurl_verify(keys, id, e, want2) == 0);
 	}
-	free(exp);
-	free(sig);
+	free(values[0]);
+	free(values[1]);
 	free(query);
 	free(id);
 	return 0;
