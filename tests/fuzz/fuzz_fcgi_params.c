@@ -224,26 +224,22 @@ check_headers(char **env)
 	}
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Builds env (NULL-terminated, malloc'd records) from the input's
+ * records; returns where the body starts. */
+static const uint8_t *
+read_records(const uint8_t *data, size_t size, char **env, size_t *nenv)
 {
-	char *env[MAX_ENV + 1], *rec;
-	const uint8_t *p = data, *end = data + size, *z, *body = end;
-	struct ftx_http_req req;
-	FCGX_Stream in;
-	FCGX_Request fcgx;
-	const char *uri, *cl;
-	unsigned long long want;
-	size_t n, plen, nenv = 0, i;
-	int r;
+	const uint8_t *p = data, *end = data + size, *z;
+	size_t n, plen;
+	char *rec;
 
-	/* The records, then the body. */
-	while (p < end && nenv < MAX_ENV) {
+	*nenv = 0;
+	while (p < end && *nenv < MAX_ENV) {
 		z = memchr(p, '\0', (size_t)(end - p));
 		n = z != NULL ? (size_t)(z - p) : (size_t)(end - p);
 		if (n == 0) {
-			body = p + 1;
-			break;
+			env[*nenv] = NULL;
+			return p + 1;
 		}
 		if (p[0] < NNAMES) {
 			plen = strlen(names[p[0]]);
@@ -255,13 +251,69 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rec[plen + n] = '\0';
 		} else
 			rec = fuzz_strndup(p, n);
-		env[nenv++] = rec;
+		env[(*nenv)++] = rec;
 		p += n + 1;
 	}
-	env[nenv] = NULL;
-	if (body > end)
-		body = end;
+	env[*nenv] = NULL;
+	return end;
+}
 
+/* The request line as ftx_http_req_init() must have read it. */
+static void
+check_request(const struct ftx_http_req *req, char **env)
+{
+	const char *method = env_get(env, "REQUEST_METHOD");
+	const char *query = env_get(env, "QUERY_STRING");
+	const char *uri;
+	size_t n;
+
+	FUZZ_ASSERT(strcmp(req->method, method != NULL ? method : "") == 0);
+	FUZZ_ASSERT(strcmp(req->query, query != NULL ? query : "") == 0);
+	if ((uri = env_get(env, "REQUEST_URI")) == NULL &&
+	    (uri = env_get(env, "SCRIPT_NAME")) == NULL)
+		uri = "";
+	n = strcspn(uri, "?");
+	if (n > FTX_HTTP_PATH_MAX)
+		FUZZ_ASSERT(req->path_too_long && req->path[0] == '\0');
+	else
+		FUZZ_ASSERT(!req->path_too_long && strlen(req->path) == n &&
+		    memcmp(req->path, uri, n) == 0);
+	check_route(req);
+}
+
+/* CONTENT_LENGTH and the body, read through libfcgi's stream. */
+static void
+check_body(struct ftx_http_req *req, char **env, const uint8_t *body,
+    size_t blen)
+{
+	unsigned long long want;
+	int r;
+
+	r = ftx_http_read_body(req, BODY_MAX);
+	if (!ref_length(env_get(env, "CONTENT_LENGTH"), &want))
+		FUZZ_ASSERT(r == -1);
+	else if (want > BODY_MAX)
+		FUZZ_ASSERT(r == 1);
+	else if (want > blen)
+		FUZZ_ASSERT(r == -1);	/* the body ended early */
+	else {
+		FUZZ_ASSERT(r == 0);
+		FUZZ_ASSERT(req->body_len == want && req->body[want] == '\0');
+		FUZZ_ASSERT(memcmp(req->body, body, (size_t)want) == 0);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *env[MAX_ENV + 1];
+	const uint8_t *body, *end = data + size;
+	struct ftx_http_req req;
+	FCGX_Stream in;
+	FCGX_Request fcgx;
+	size_t nenv, i;
+
+	body = read_records(data, size, env, &nenv);
 	memset(&in, 0, sizeof(in));
 	in.rdNext = in.stopUnget = (unsigned char *)(uintptr_t)body;
 	in.stop = (unsigned char *)(uintptr_t)end;
@@ -273,36 +325,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fcgx.ipcFd = -1;
 
 	FUZZ_ASSERT(ftx_http_req_init(&req, &fcgx) == 0);
-	FUZZ_ASSERT(strcmp(req.method, env_get(env, "REQUEST_METHOD") != NULL ?
-	    env_get(env, "REQUEST_METHOD") : "") == 0);
-	FUZZ_ASSERT(strcmp(req.query, env_get(env, "QUERY_STRING") != NULL ?
-	    env_get(env, "QUERY_STRING") : "") == 0);
-	if ((uri = env_get(env, "REQUEST_URI")) == NULL &&
-	    (uri = env_get(env, "SCRIPT_NAME")) == NULL)
-		uri = "";
-	n = strcspn(uri, "?");
-	if (n > FTX_HTTP_PATH_MAX)
-		FUZZ_ASSERT(req.path_too_long && req.path[0] == '\0');
-	else
-		FUZZ_ASSERT(!req.path_too_long && strlen(req.path) == n &&
-		    memcmp(req.path, uri, n) == 0);
-	check_route(&req);
-
-	cl = env_get(env, "CONTENT_LENGTH");
-	r = ftx_http_read_body(&req, BODY_MAX);
-	if (!ref_length(cl, &want))
-		FUZZ_ASSERT(r == -1);
-	else if (want > BODY_MAX)
-		FUZZ_ASSERT(r == 1);
-	else if (want > (unsigned long long)(end - body))
-		FUZZ_ASSERT(r == -1);	/* the body ended early */
-	else {
-		FUZZ_ASSERT(r == 0);
-		FUZZ_ASSERT(req.body_len == want && req.body[want] == '\0');
-		FUZZ_ASSERT(memcmp(req.body, body, (size_t)want) == 0);
-	}
+	check_request(&req, env);
+	check_body(&req, env, body, (size_t)(end - body));
 	check_headers(env);
-
 	ftx_http_req_fini(&req);
 	for (i = 0; i < nenv; i++)
 		free(env[i]);
