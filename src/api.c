@@ -235,9 +235,14 @@ ftx_api_own_params(const char *query, const char *const *own, char **values,
 	int i;
 
 	while (ftx_form_next(&query, &k, &klen, &v, &vlen)) {
-		if ((key = ftx_form_decode_text(k, klen)) == NULL) {
+		/* The name is echoed as the error's field: UTF-8 only, or
+		 * the error body would not be JSON (found by fuzzing). */
+		if ((key = ftx_form_decode_text(k, klen)) == NULL ||
+		    !ftx_utf8_valid(key, strlen(key))) {
 			ftx_apierrs_add(errs, FTX_E_INVALID_PARAMETER, NULL,
 			    "a parameter name is not properly encoded");
+			free(key);
+			key = NULL;
 			continue;
 		}
 		for (i = 0; own[i] != NULL && strcmp(own[i], key) != 0; i++)

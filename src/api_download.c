@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "form.h"
 #include "httpcond.h"
 #include "log.h"
 #include "signurl.h"
@@ -30,39 +29,6 @@
 	"(extract(epoch FROM coalesce(e.completed_at, e.updated_at)) " \
 	"* 1000000)::bigint FROM exports e " \
 	"WHERE e.id = $1 AND e.status = 'READY' AND e.expires_at > now()"
-
-static const char *const own[] = { "expires", "signature", NULL };
-
-/* Reads expires and signature; 0 when both are present and well formed. */
-static int
-link_params(const char *query, char **values, long long *expires)
-{
-	const char *k, *v;
-	char *key = NULL;
-	size_t klen, vlen, i;
-	int j;
-
-	while (ftx_form_next(&query, &k, &klen, &v, &vlen)) {
-		if ((key = ftx_form_decode_text(k, klen)) == NULL)
-			return -1;
-		for (j = 0; own[j] != NULL && strcmp(own[j], key) != 0; j++)
-			;
-		free(key);
-		if (own[j] == NULL)
-			continue;	/* tracking parameters and the like */
-		if (values[j] != NULL ||
-		    (values[j] = ftx_form_decode_text(v, vlen)) == NULL)
-			return -1;
-	}
-	if (values[0] == NULL || values[1] == NULL)
-		return -1;
-	for (i = 0; values[0][i] >= '0' && values[0][i] <= '9'; i++)
-		;
-	if (i == 0 || i > 18 || values[0][i] != '\0')
-		return -1;
-	*expires = strtoll(values[0], NULL, 10);
-	return 0;
-}
 
 /* What the database says of a READY export. */
 struct download {
@@ -197,7 +163,7 @@ ftx_api_download(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	long long expires = 0;
 	PGresult *res = NULL;
 
-	if (link_params(req->query, values, &expires) == -1 ||
+	if (ftx_signurl_query(req->query, values, &expires) == -1 ||
 	    !ftx_signurl_verify(ctx->keys, p[0], values[0], values[1])) {
 		ftx_http_send_error(req, FTX_E_INVALID_SIGNATURE, "signature",
 		    "the link is not valid", NULL);

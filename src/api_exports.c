@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -14,25 +13,19 @@
 #include "apikey.h"
 #include "auth.h"
 #include "cursor.h"
-#include "email.h"
+#include "exportreq.h"
 #include "exports.h"
 #include "filters.h"
 #include "http.h"
 #include "isotime.h"
-#include "jsonstrict.h"
 #include "log.h"
-#include "utf8.h"
 
-#define CC_MAX			10
-#define IDEMPOTENCY_KEY_MAX	255
 #define LIST_SIZE_DEFAULT	20
 #define LIST_SIZE_MAX		100
 
 /* One validated POST body. */
 struct export_request {
-	struct ftx_filters	 filters;
-	char			*cc[CC_MAX];
-	int			 ncc;
+	struct ftx_exportreq	 body;		/* filters and cc */
 	char			*supplier_ids_param;	/* text[] literal of internal ids */
 	char			*filters_json;		/* normalised */
 	char			*cc_json;
@@ -42,120 +35,10 @@ struct export_request {
 static void
 export_request_free(struct export_request *r)
 {
-	int i;
-
-	ftx_filters_free(&r->filters);
-	for (i = 0; i < r->ncc; i++)
-		free(r->cc[i]);
+	ftx_exportreq_free(&r->body);
 	free(r->supplier_ids_param);
 	free(r->filters_json);
 	free(r->cc_json);
-}
-
-/* Adds one cc entry (untrimmed), de-duplicating case-insensitively.  An
- * empty entry is an error (SPEC §7), and only spaces are trimmed: a control
- * character anywhere refuses the entry rather than being cut off. */
-static void
-cc_add(struct export_request *r, const char *s, size_t len, const char *field,
-    int *over, struct ftx_apierrs *errs)
-{
-	char *addr;
-	int i;
-
-	if (ftx_utf8_has_control(s, len)) {
-		ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, field,
-		    "must not contain control characters");
-		return;
-	}
-	while (len > 0 && *s == ' ') {
-		s++;
-		len--;
-	}
-	while (len > 0 && s[len - 1] == ' ')
-		len--;
-	if (!ftx_email_valid(s, len)) {
-		ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, field, len == 0 ?
-		    "must not be empty" : "must be an e-mail address "
-		    "(ASCII, local@domain.example)");
-		return;
-	}
-	for (i = 0; i < r->ncc; i++)
-		if (strlen(r->cc[i]) == len && strncasecmp(r->cc[i], s, len) == 0)
-			return;
-	if (r->ncc == CC_MAX) {
-		*over = 1;
-		return;
-	}
-	if ((addr = strndup(s, len)) == NULL) {
-		ftx_apierrs_add(errs, FTX_E_INTERNAL_ERROR, NULL,
-		    "out of memory");
-		return;
-	}
-	r->cc[r->ncc++] = addr;
-}
-
-static void
-parse_cc(struct export_request *r, struct json_object *cc,
-    struct ftx_apierrs *errs)
-{
-	struct json_object *item;
-	const char *s, *comma, *end;
-	char field[32];
-	size_t i, n;
-	int over = 0, k = 0;
-
-	if (cc == NULL)
-		return;
-	if (json_object_is_type(cc, json_type_string)) {
-		/* One comma-separated string: entries numbered as split. */
-		s = json_object_get_string(cc);
-		end = s + json_object_get_string_len(cc);
-		for (;;) {
-			if ((comma = memchr(s, ',', (size_t)(end - s))) == NULL)
-				comma = end;
-			snprintf(field, sizeof(field), "cc[%d]", k++);
-			cc_add(r, s, (size_t)(comma - s), field, &over, errs);
-			if (comma == end)
-				break;
-			s = comma + 1;
-		}
-	} else if (json_object_is_type(cc, json_type_array)) {
-		n = json_object_array_length(cc);
-		for (i = 0; i < n; i++) {
-			item = json_object_array_get_idx(cc, i);
-			snprintf(field, sizeof(field), "cc[%zu]", i);
-			if (item == NULL)
-				continue;	/* null entries are absent */
-			if (!json_object_is_type(item, json_type_string)) {
-				ftx_apierrs_add(errs, FTX_E_INVALID_EMAIL, field,
-				    "must be an e-mail address string");
-				continue;
-			}
-			cc_add(r, json_object_get_string(item),
-			    (size_t)json_object_get_string_len(item), field,
-			    &over, errs);
-		}
-	} else
-		ftx_apierrs_add(errs, FTX_E_INVALID_FIELD, "cc",
-		    "must be an array of addresses or a comma-separated string");
-	if (over)
-		ftx_apierrs_add(errs, FTX_E_TOO_MANY_RECIPIENTS, "cc",
-		    "at most %d distinct addresses", CC_MAX);
-}
-
-/* 1 if the request says application/json (parameters allowed), else 0. */
-static int
-is_json_type(struct ftx_http_req *req)
-{
-	const char *ctype = ftx_http_param(req, "CONTENT_TYPE");
-	size_t mlen;
-
-	if (ctype == NULL)
-		return 0;
-	mlen = strcspn(ctype, ";");
-	while (mlen > 0 && ctype[mlen - 1] == ' ')
-		mlen--;
-	return mlen == 16 && strncasecmp(ctype, "application/json", 16) == 0;
 }
 
 /* The non-empty body, checked strictly, as a json-c object in *root.
@@ -163,34 +46,11 @@ is_json_type(struct ftx_http_req *req)
 static int
 parse_body(struct ftx_http_req *req, struct json_object **root)
 {
-	struct json_tokener *tok;
-	const char *why = "an unreadable value";
 	char msg[128];
-	size_t pos = 0;
 
-	/* json-c accepts single quotes, duplicate keys and more whatever
-	 * its flags: the strict check decides, json-c only builds the tree. */
-	if (ftx_jsonstrict_check(req->body, req->body_len, &pos, &why) == 0 &&
-	    (tok = json_tokener_new_ex(FTX_JSONSTRICT_DEPTH_MAX + 1)) != NULL) {
-		json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-		    JSON_TOKENER_VALIDATE_UTF8);
-		/* The length includes the terminating NUL so that a lone
-		 * scalar ("5") completes instead of waiting for more input. */
-		*root = json_tokener_parse_ex(tok, req->body,
-		    (int)req->body_len + 1);
-		if (json_tokener_get_error(tok) != json_tokener_success) {
-			json_object_put(*root);
-			*root = NULL;
-		}
-		json_tokener_free(tok);
-		if (json_object_is_type(*root, json_type_object))
-			return 0;
-		why = *root != NULL ? "not an object" : why;
-		json_object_put(*root);
-		*root = NULL;
-	}
-	snprintf(msg, sizeof(msg), "the body is not a valid JSON object: %s "
-	    "at byte %zu", why, pos);
+	if (ftx_exportreq_parse_json(req->body, req->body_len, root, msg,
+	    sizeof(msg)) == 0)
+		return 0;
 	ftx_http_send_error(req, FTX_E_INVALID_JSON, NULL, msg, NULL);
 	return -1;
 }
@@ -217,45 +77,12 @@ read_json_body(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	}
 	if (req->body_len == 0)
 		return 0;
-	if (!is_json_type(req)) {
+	if (!ftx_exportreq_is_json(ftx_http_param(req, "CONTENT_TYPE"))) {
 		ftx_http_send_error(req, FTX_E_UNSUPPORTED_MEDIA_TYPE, NULL,
 		    "the body must be application/json", NULL);
 		return -1;
 	}
 	return parse_body(req, root);
-}
-
-static int
-valid_idempotency_key(const char *key)
-{
-	size_t i, n = strlen(key);
-
-	if (n == 0 || n > IDEMPOTENCY_KEY_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)key[i] < 0x20 || (unsigned char)key[i] > 0x7e)
-			return 0;
-	return 1;
-}
-
-/* The cc addresses as a JSON array; NULL when out of memory. */
-static struct json_object *
-cc_array(const struct export_request *r)
-{
-	struct json_object *a, *s = NULL;
-	int i;
-
-	if ((a = json_object_new_array()) == NULL)
-		return NULL;
-	for (i = 0; i < r->ncc; i++) {
-		if ((s = json_object_new_string(r->cc[i])) == NULL ||
-		    json_object_array_add(a, s) != 0) {
-			json_object_put(s);
-			json_object_put(a);
-			return NULL;
-		}
-	}
-	return a;
 }
 
 /* The compact text of o, malloc'd, and o released; NULL when o is NULL
@@ -273,26 +100,6 @@ json_text(struct json_object *o)
 	return copy;
 }
 
-/* The members of the body object root (NULL: none); an unknown one adds
- * UNKNOWN_FIELD, named unless the name holds a control character. */
-static void
-body_fields(struct json_object *root, struct json_object **filters,
-    struct json_object **cc, struct ftx_apierrs *errs)
-{
-	if (root == NULL)
-		return;
-	json_object_object_foreach(root, key, val) {
-		if (strcmp(key, "filters") == 0)
-			*filters = val;
-		else if (strcmp(key, "cc") == 0)
-			*cc = val;
-		else
-			ftx_apierrs_add(errs, FTX_E_UNKNOWN_FIELD,
-			    ftx_utf8_has_control(key, strlen(key)) ? NULL : key,
-			    "unknown field (expected filters, cc)");
-	}
-}
-
 /* Validates the body and headers into *r.  Returns 0, or -1 after
  * answering the error (400, 413, 415, 503). */
 static int
@@ -306,23 +113,23 @@ export_request_parse(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	int flags, rc = -1;
 
 	memset(r, 0, sizeof(*r));
-	ftx_filters_init(&r->filters);
+	ftx_exportreq_init(&r->body);
 	if (ftx_apierrs_init(&errs) == -1)
 		return -1;
 	if (read_json_body(ctx, req, &root) == -1)
 		goto out;
 	idem = ftx_http_param(req, "HTTP_IDEMPOTENCY_KEY");
-	if (idem != NULL && !valid_idempotency_key(idem))
+	if (idem != NULL && !ftx_exportreq_idem_key_ok(idem))
 		ftx_apierrs_add(&errs, FTX_E_INVALID_IDEMPOTENCY_KEY,
 		    "Idempotency-Key", "must be 1 to %d printable ASCII "
-		    "characters", IDEMPOTENCY_KEY_MAX);
-	body_fields(root, &filters, &cc, &errs);
+		    "characters", FTX_EXPORTREQ_IDEM_KEY_MAX);
+	ftx_exportreq_members(root, &filters, &cc, &errs);
 	flags = ctx->who.role == FTX_ROLE_SUPPLIER ?
 	    FTX_FILTERS_IGNORE_SUPPLIERS : 0;
-	parse_cc(r, cc, &errs);
-	if ((ftx_filters_from_json(&r->filters, filters, "filters.", flags,
+	ftx_exportreq_cc(&r->body, cc, &errs);
+	if ((ftx_filters_from_json(&r->body.filters, filters, "filters.", flags,
 	    &errs) == 0 ? ftx_api_resolve_suppliers(ctx, "filters.",
-	    &r->filters, &r->supplier_ids_param, &errs) :
+	    &r->body.filters, &r->supplier_ids_param, &errs) :
 	    ftx_api_check_suppliers_alone(ctx, filters, NULL, &errs)) == -1) {
 		ftx_api_send_unavailable(req);
 		goto out;
@@ -331,8 +138,9 @@ export_request_parse(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		ftx_http_send_errors(req, &errs, NULL);
 		goto out;
 	}
-	if ((r->filters_json = json_text(ftx_filters_to_json(&r->filters))) ==
-	    NULL || (r->cc_json = json_text(cc_array(r))) == NULL ||
+	if ((r->filters_json = json_text(ftx_filters_to_json(
+	    &r->body.filters))) == NULL ||
+	    (r->cc_json = json_text(ftx_exportreq_cc_json(&r->body))) == NULL ||
 	    (material = malloc(strlen(r->filters_json) +
 	    strlen(r->cc_json) + 2)) == NULL)
 		goto oom;

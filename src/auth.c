@@ -137,8 +137,8 @@ fetch_key(struct ftx_db *db, const char *key_id, struct cache_entry *e)
 	return rc;
 }
 
-static int
-parse_client(const char *client, enum ftx_role *role)
+int
+ftx_role_from_name(const char *client, enum ftx_role *role)
 {
 	if (client == NULL)
 		return -1;
@@ -202,7 +202,7 @@ ftx_auth_request(struct ftx_auth_cache *cache, struct ftx_db *db,
 
 	if (ftx_auth_key(cache, db, api_key, &found, err) == -1)
 		return -1;
-	if (parse_client(client, &role) == -1) {
+	if (ftx_role_from_name(client, &role) == -1) {
 		*err = FTX_E_INVALID_CLIENT;
 		return -1;
 	}

@@ -68,6 +68,10 @@ int ftx_auth_request(struct ftx_auth_cache *cache, struct ftx_db *db,
 int ftx_auth_key(struct ftx_auth_cache *cache, struct ftx_db *db,
     const char *api_key, struct ftx_principal *who, enum ftx_apierr *err);
 
+/* The role a dj-client value names: exactly "OPERATOR" or "SUPPLIER".
+ * 0 with *role set, or -1 (client NULL or anything else). */
+int ftx_role_from_name(const char *client, enum ftx_role *role);
+
 /* "OPERATOR" or "SUPPLIER". */
 const char *ftx_role_name(enum ftx_role role);
 

@@ -614,6 +614,25 @@ int
 ftx_config_load(struct ftx_config *cfg, const char *path, char *err,
     size_t errlen)
 {
+	FILE *fp;
+	int rc;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		memset(cfg, 0, sizeof(*cfg));
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "%s: cannot open: %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	rc = ftx_config_load_stream(cfg, fp, path, err, errlen);
+	fclose(fp);
+	return rc;
+}
+
+int
+ftx_config_load_stream(struct ftx_config *cfg, FILE *fp, const char *path,
+    char *err, size_t errlen)
+{
 	struct parse_state st;
 	struct ftx_config tmp;
 	char dummy[1];
@@ -622,14 +641,11 @@ ftx_config_load(struct ftx_config *cfg, const char *path, char *err,
 	memset(&st, 0, sizeof(st));
 	memset(&tmp, 0, sizeof(tmp));
 	st.path = path;
+	st.fp = fp;
 	st.cfg = &tmp;
 	st.err = err != NULL && errlen > 0 ? err : dummy;
 	st.errlen = err != NULL && errlen > 0 ? errlen : sizeof(dummy);
 	st.err[0] = '\0';
-	if ((st.fp = fopen(path, "r")) == NULL) {
-		parse_error(&st, "cannot open: %s", strerror(errno));
-		goto out;
-	}
 	if (ftx_config_init(&tmp) == -1) {
 		parse_error(&st, "out of memory");
 		goto out;
@@ -644,8 +660,6 @@ ftx_config_load(struct ftx_config *cfg, const char *path, char *err,
 	if (!st.failed)
 		rc = 0;
 out:
-	if (st.fp != NULL)
-		fclose(st.fp);
 	free(st.line);
 	if (rc == 0)
 		*cfg = tmp;

@@ -9,6 +9,7 @@
 #define FTX_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum ftx_sendfile_mode {
 	FTX_SENDFILE_OFF,		/* "off": the responder streams the file */
@@ -85,6 +86,11 @@ int ftx_config_init(struct ftx_config *cfg);
  * "PATH:LINE: message" (or "PATH: message") into err[errlen].  0 on success. */
 int ftx_config_load(struct ftx_config *cfg, const char *path, char *err,
     size_t errlen);
+
+/* The same, reading the already open fp (not closed); path only names it
+ * in messages.  No other I/O: the fuzz target feeds it memory. */
+int ftx_config_load_stream(struct ftx_config *cfg, FILE *fp,
+    const char *path, char *err, size_t errlen);
 
 /* Frees the strings of *cfg and zeroes it.  cfg may be NULL. */
 void ftx_config_free(struct ftx_config *cfg);

@@ -10,6 +10,7 @@
 #include <gcrypt.h>
 
 #include "apikey.h"
+#include "form.h"
 #include "hex.h"
 #include "signurl.h"
 
@@ -187,4 +188,36 @@ ftx_signurl_url(const struct ftx_signurl_keys *keys, const char *base_url,
 	    "download?expires=%" PRId64 "&signature=%s", (int)blen, base_url,
 	    export_id, expires, sig);
 	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+int
+ftx_signurl_query(const char *query, char **values, long long *expires)
+{
+	static const char *const own[] = { "expires", "signature", NULL };
+	const char *k, *v;
+	char *key = NULL;
+	size_t klen, vlen, i;
+	int j;
+
+	values[0] = values[1] = NULL;
+	while (ftx_form_next(&query, &k, &klen, &v, &vlen)) {
+		if ((key = ftx_form_decode_text(k, klen)) == NULL)
+			return -1;
+		for (j = 0; own[j] != NULL && strcmp(own[j], key) != 0; j++)
+			;
+		free(key);
+		if (own[j] == NULL)
+			continue;	/* tracking parameters and the like */
+		if (values[j] != NULL ||
+		    (values[j] = ftx_form_decode_text(v, vlen)) == NULL)
+			return -1;
+	}
+	if (values[0] == NULL || values[1] == NULL)
+		return -1;
+	for (i = 0; values[0][i] >= '0' && values[0][i] <= '9'; i++)
+		;
+	if (i == 0 || i > 18 || values[0][i] != '\0')
+		return -1;
+	*expires = strtoll(values[0], NULL, 10);
+	return 0;
 }

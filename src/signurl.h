@@ -39,6 +39,13 @@ int ftx_signurl_sign(const struct ftx_signurl_keys *keys,
 int ftx_signurl_verify(const struct ftx_signurl_keys *keys,
     const char *export_id, const char *expires_text, const char *sig);
 
+/* Reads the download query string (SPEC §7): values[0] = the decoded
+ * "expires", values[1] = "signature" (each malloc'd or NULL, the caller
+ * frees them whatever the result; other parameters are ignored) and
+ * *expires = E.  Returns 0 when both are present once, decode to text
+ * without control characters and E is 1..18 decimal digits; else -1. */
+int ftx_signurl_query(const char *query, char **values, long long *expires);
+
 /* Writes base_url (trailing '/' dropped) +
  * "/v1/payments/funding-transfers/export/ID/download?expires=E&signature=S"
  * into buf[len].  Returns 0, or -1 when it does not fit or signing fails. */

@@ -67,6 +67,24 @@ START_TEST(test_fill_refuses_long)
 }
 END_TEST
 
+/* dj-client: the two names exactly, nothing else. */
+START_TEST(test_role_from_name)
+{
+	static const char *const bad[] = { "", "operator", "OPERATOR ",
+	    " SUPPLIER", "SUPPLIERS", "OPERATOR\n", "ADMIN" };
+	enum ftx_role role;
+	size_t i;
+
+	ck_assert_int_eq(ftx_role_from_name("OPERATOR", &role), 0);
+	ck_assert_int_eq(role, FTX_ROLE_OPERATOR);
+	ck_assert_int_eq(ftx_role_from_name("SUPPLIER", &role), 0);
+	ck_assert_int_eq(role, FTX_ROLE_SUPPLIER);
+	ck_assert_int_eq(ftx_role_from_name(NULL, &role), -1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_int_eq(ftx_role_from_name(bad[i], &role), -1);
+}
+END_TEST
+
 Suite *
 ftx_test_suite(void)
 {
@@ -75,6 +93,7 @@ ftx_test_suite(void)
 
 	tcase_add_test(tc, test_fill_exact);
 	tcase_add_loop_test(tc, test_fill_refuses_long, 0, 4);
+	tcase_add_test(tc, test_role_from_name);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -404,6 +404,31 @@ START_TEST(test_nul_byte)
 }
 END_TEST
 
+/* The stream reader the fuzz target uses: same result as from a file,
+ * and the stream is left open. */
+START_TEST(test_stream)
+{
+	static const char ok[] = "[fcgi]\nchildren = 3\n";
+	static const char bad[] = "[fcgi]\nchildren = 3\nnope = 1\n";
+	struct ftx_config cfg;
+	char err[256];
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(fp = fmemopen((void *)ok, sizeof(ok) - 1, "r"));
+	ck_assert_int_eq(ftx_config_load_stream(&cfg, fp, "mem", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(cfg.children, 3);
+	ftx_config_free(&cfg);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_ptr_nonnull(fp = fmemopen((void *)bad, sizeof(bad) - 1, "r"));
+	ck_assert_int_eq(ftx_config_load_stream(&cfg, fp, "mem", err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "mem:3: unknown key \"nope\" in [fcgi]");
+	ck_assert_ptr_null(cfg.listen);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+END_TEST
+
 /* Long lines: inih's own buffer is 200 bytes; ours has no limit. */
 START_TEST(test_long_line)
 {
@@ -538,6 +563,7 @@ ftx_test_suite(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_small_err_buffer);
 	tcase_add_test(tc, test_nul_byte);
+	tcase_add_test(tc, test_stream);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_sample);
 	suite_add_tcase(s, tc);

@@ -166,6 +166,45 @@ START_TEST(test_url)
 }
 END_TEST
 
+/* The download query string (moved from api_download.c). */
+static const struct {
+	const char	*query;
+	int		 rc;
+	long long	 expires;
+	const char	*sig;
+} queries[] = {
+	{ "expires=1700000000&signature=ab", 0, 1700000000, "ab" },
+	{ "utm_source=mail&signature=ab&expires=5", 0, 5, "ab" },
+	{ "expires=5", -1, 0, NULL },
+	{ "signature=ab", -1, 0, NULL },
+	{ "expires=5&expires=6&signature=ab", -1, 0, NULL },
+	{ "expires=-5&signature=ab", -1, 0, NULL },
+	{ "expires=5x&signature=ab", -1, 0, NULL },
+	{ "expires=&signature=ab", -1, 0, NULL },
+	{ "expires=1234567890123456789&signature=ab", -1, 0, NULL },
+	{ "expires=5&signature=a%0ab", -1, 0, NULL },
+	{ "expires=5&signature=%zz", -1, 0, NULL },
+	{ "%0a=1&expires=5&signature=ab", -1, 0, NULL },
+	{ "", -1, 0, NULL },
+};
+
+START_TEST(test_query)
+{
+	char *values[2];
+	long long e = 0;
+	int rc;
+
+	rc = ftx_signurl_query(queries[_i].query, values, &e);
+	ck_assert_int_eq(rc, queries[_i].rc);
+	if (rc == 0) {
+		ck_assert_int_eq(e, queries[_i].expires);
+		ck_assert_str_eq(values[1], queries[_i].sig);
+	}
+	free(values[0]);
+	free(values[1]);
+}
+END_TEST
+
 Suite *
 ftx_test_suite(void)
 {
@@ -176,6 +215,8 @@ ftx_test_suite(void)
 	    sizeof(vectors) / sizeof(vectors[0]));
 	tcase_add_loop_test(tc, test_tampered, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_rotation);
+	tcase_add_loop_test(tc, test_query, 0,
+	    sizeof(queries) / sizeof(queries[0]));
 	tcase_add_loop_test(tc, test_bad_files, 0,
 	    sizeof(files) / sizeof(files[0]));
 	tcase_add_test(tc, test_missing_file_and_short_secret);
