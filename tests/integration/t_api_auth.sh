@@ -65,8 +65,12 @@ for p in /v1/ /v1/health/ /v1/payments \
 done
 req GET "$FTX_URL/v1/payments/funding-transfers/x"
 is "404 body" "$BODY" "$NOTFOUND"
-# Outside /v1/ the web server answers by itself (not the API).
-for p in / /v1 /v2/health /V1/health; do
+# Outside /v1/ the web server answers by itself (not the API): / is the
+# back office's page (SPEC 13), anything else 403 or 404.
+req GET "$FTX_URL/" "${AOP[@]}"
+is "GET /: the back office" "$CODE" 200
+like "... as HTML" "$HDRS" '^Content-Type: text/html'
+for p in /v1 /v2/health /V1/health; do
 	req GET "$FTX_URL$p" "${AOP[@]}"
 	like "GET $p: 403 or 404" "$CODE" '^40[34]$'
 done
