@@ -29,7 +29,8 @@
 	"THEN 'EXPIRED' ELSE e.status END, " \
 	"(extract(epoch FROM e.created_at) * 1000000)::bigint, " \
 	"(extract(epoch FROM e.updated_at) * 1000000)::bigint, " \
-	"(extract(epoch FROM e.completed_at) * 1000000)::bigint, " \
+	FTX_EXPORT_DONE("(extract(epoch FROM e.completed_at) * 1000000)" \
+	    "::bigint") ", " \
 	FTX_EXPORT_DONE("(extract(epoch FROM e.expires_at) * 1000000)::bigint") \
 	", e.user_id, u.email, e.client_type, e.filters::text, " \
 	"array_to_json(e.cc)::text, " FTX_EXPORT_DONE("e.row_count") ", " \

@@ -19,7 +19,8 @@
 
 /* READY, once the e-mail is on record. */
 static const char complete_sql[] = "UPDATE exports SET status = 'READY', "
-    "completed_at = now(), updated_at = now(), failure_reason = NULL, "
+    "completed_at = coalesce(completed_at, now()), updated_at = now(), "
+    "failure_reason = NULL, "
     "claim_token = NULL, claimed_until = NULL "
     "WHERE id = $1 AND claim_token = $2 AND status = 'PENDING' "
     "AND mail_sent_at IS NOT NULL";
@@ -86,7 +87,7 @@ end_exhausted(struct ftx_db *db, const char *max_attempts)
 	    "status = CASE WHEN mail_sent_at IS NULL THEN 'FAILED' "
 	    "ELSE 'READY' END, "
 	    "completed_at = CASE WHEN mail_sent_at IS NULL THEN NULL "
-	    "ELSE now() END, "
+	    "ELSE coalesce(completed_at, now()) END, "
 	    "failure_reason = CASE WHEN mail_sent_at IS NULL THEN "
 	    "coalesce(failure_reason, 'The export did not finish after ' || "
 	    "attempts || ' attempts (the export service stopped while "
@@ -233,12 +234,13 @@ ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
 	static const char sql[] = "UPDATE exports SET mail_sent_at = now(), "
 	    "file_path = $3, row_count = $4::bigint, file_size = $5::bigint, "
 	    "sha256 = $6, expires_at = to_timestamp($7::bigint), "
+	    "completed_at = to_timestamp($9::bigint), "
 	    "undelivered_recipients = ARRAY(SELECT "
 	    "json_array_elements_text($8::json)), updated_at = now() "
 	    "WHERE id = $1 AND claim_token = $2 AND status = 'PENDING'";
-	char r[24], s[24], t[24];
-	const char *p[8] = { job->id, job->token, sent->path, r, s,
-	    sent->sha256, t, sent->undelivered };
+	char r[24], s[24], t[24], c[24];
+	const char *p[9] = { job->id, job->token, sent->path, r, s,
+	    sent->sha256, t, sent->undelivered, c };
 	enum ftx_queue_rc rc;
 	int i;
 
@@ -246,7 +248,8 @@ ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
 	snprintf(r, sizeof(r), "%lld", sent->rows);
 	snprintf(s, sizeof(s), "%lld", sent->size);
 	snprintf(t, sizeof(t), "%lld", sent->expires);
-	rc = fenced(db, sql, 8, p);
+	snprintf(c, sizeof(c), "%lld", sent->ready_at);
+	rc = fenced(db, sql, 9, p);
 	if (rc == FTX_QUEUE_OURS) {
 		*ready = complete_in_transaction(db, job);
 		if (run(db, "COMMIT", 0, NULL) == FTX_QUEUE_OURS)

@@ -77,6 +77,9 @@ struct ftx_queue_sent {
 	long long	 size;
 	const char	*sha256;
 	long long	 expires;	/* Unix time signed into the link */
+	long long	 ready_at;	/* when the link was made: completedAt,
+					 * so that expiresAt = completedAt +
+					 * ttl (SPEC 8) */
 	const char	*undelivered;	/* JSON array of refused cc addresses */
 };
 

@@ -280,6 +280,7 @@ send_and_record(struct worker *w, const struct ftx_job *job,
 	sent.size = file->size;
 	sent.sha256 = file->sha256;
 	sent.expires = expires;
+	sent.ready_at = expires - w->cfg->ttl;
 	sent.undelivered = undelivered != NULL ? undelivered : "[]";
 	rc = queue_outcome(ftx_queue_record_send(w->ctl, job, &sent, &ready),
 	    err, errlen);
