@@ -32,18 +32,6 @@ oct(char c)
 	return c >= '0' && c <= '7';
 }
 
-static int
-hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* PostgreSQL's COPY text escapes, decoded into out; returns the length. */
 static size_t
 ref_decode(const char *s, size_t n, char *out)
@@ -61,10 +49,13 @@ ref_decode(const char *s, size_t n, char *out)
 			for (v = 0, k = 0; k < 3 && i < n && oct(s[i]); k++)
 				v = v * 8 + (unsigned)(s[i++] - '0');
 			out[o++] = (char)(v & 0xff);
-		} else if (s[i] == 'x' && i + 1 < n && hexv(s[i + 1]) >= 0) {
+		} else if (s[i] == 'x' && i + 1 < n &&
+		    fuzz_hexval((unsigned char)s[i + 1]) >= 0) {
 			i++;
-			for (v = 0, k = 0; k < 2 && i < n && hexv(s[i]) >= 0; k++)
-				v = v * 16 + (unsigned)hexv(s[i++]);
+			for (v = 0, k = 0; k < 2 && i < n &&
+			    fuzz_hexval((unsigned char)s[i]) >= 0; k++)
+				v = v * 16 +
+				    (unsigned)fuzz_hexval((unsigned char)s[i++]);
 			out[o++] = (char)v;
 		} else {
 			switch (s[i]) {

@@ -10,18 +10,6 @@
 #include "form.h"
 #include "fuzzlib.h"
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reference decoder into out (len + 1 bytes); the length or -1. */
 static long
 ref_decode(const char *s, size_t len, char *out)
@@ -32,11 +20,12 @@ ref_decode(const char *s, size_t len, char *out)
 		if (s[i] == '%') {
 			if (len - i < 3)
 				return -1;
-			if (hexval((unsigned char)s[i + 1]) < 0 ||
-			    hexval((unsigned char)s[i + 2]) < 0)
+			if (fuzz_hexval((unsigned char)s[i + 1]) < 0 ||
+			    fuzz_hexval((unsigned char)s[i + 2]) < 0)
 				return -1;
-			out[o++] = (char)(hexval((unsigned char)s[i + 1]) * 16 +
-			    hexval((unsigned char)s[i + 2]));
+			out[o++] = (char)(16 *
+			    fuzz_hexval((unsigned char)s[i + 1]) +
+			    fuzz_hexval((unsigned char)s[i + 2]));
 			i += 2;
 		} else
 			out[o++] = s[i] == '+' ? ' ' : s[i];

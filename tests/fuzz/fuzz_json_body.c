@@ -29,23 +29,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Checks that the error list renders as strict JSON, and empties it. */
-static void
-check_errors(struct ftx_apierrs *errs)
-{
-	struct json_object *body;
-	const char *text;
-
-	FUZZ_ASSERT(errs->count > 0);
-	body = ftx_apierrs_body(errs);
-	FUZZ_ASSERT(body != NULL);
-	text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-	FUZZ_ASSERT(text != NULL);
-	FUZZ_ASSERT(ftx_jsonstrict_check(text, strlen(text), NULL, NULL) == 0);
-	json_object_put(body);
-}
-
 /*
  * Reads body[len] (body[len] == '\0') as the API does; returns the
  * normalised body text (malloc'd) when it is accepted, else NULL.
@@ -74,7 +57,7 @@ normalise(const char *body, size_t len, int flags)
 	    &errs);
 	FUZZ_ASSERT(rc == 0 || errs.count > 0);
 	if (errs.count > 0) {
-		check_errors(&errs);
+		fuzz_check_errors(&errs);
 		goto out;
 	}
 	FUZZ_ASSERT(r.ncc <= FTX_EXPORTREQ_CC_MAX);

@@ -30,19 +30,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void
-check_errors(struct ftx_apierrs *errs)
-{
-	struct json_object *body;
-	const char *text;
-
-	body = ftx_apierrs_body(errs);
-	FUZZ_ASSERT(body != NULL);
-	text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
-	FUZZ_ASSERT(ftx_jsonstrict_check(text, strlen(text), NULL, NULL) == 0);
-	json_object_put(body);
-}
-
 /* Appends "&key=<value percent-encoded>" to *q (of *len bytes). */
 static void
 append(char **q, size_t *len, const char *key, const char *v)
@@ -134,7 +121,7 @@ transfer_list(const char *query, int flags)
 	free(values[1]);
 	if (rc == -1) {
 		FUZZ_ASSERT(errs.count > 0);
-		check_errors(&errs);
+		fuzz_check_errors(&errs);
 		ftx_apierrs_free(&errs);
 		return;
 	}
@@ -189,7 +176,7 @@ export_list(const char *query)
 		if (values[i] != NULL)
 			FUZZ_ASSERT(strpbrk(values[i], "\r\n\t\x7f") == NULL);
 	if (errs.count > 0)
-		check_errors(&errs);
+		fuzz_check_errors(&errs);
 	for (i = 0; i < 3; i++)
 		free(values[i]);
 	ftx_apierrs_free(&errs);

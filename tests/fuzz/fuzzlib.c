@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "apierr.h"
 #include "fuzzlib.h"
+#include "jsonstrict.h"
 #include "log.h"
 
 void
@@ -55,4 +59,31 @@ fuzz_quiet_log(void)
 		return;
 	ftx_log_open("ftx-fuzz", 1, LOG_CRIT, LOG_USER);
 	done = 1;
+}
+
+void
+fuzz_check_errors(struct ftx_apierrs *errs)
+{
+	struct json_object *body;
+	const char *text;
+
+	body = ftx_apierrs_body(errs);
+	FUZZ_ASSERT(body != NULL);
+	text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	FUZZ_ASSERT(text != NULL);
+	FUZZ_ASSERT(ftx_jsonstrict_check(text, strlen(text), NULL, NULL) == 0);
+	json_object_put(body);
+}
+
+int
+fuzz_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }

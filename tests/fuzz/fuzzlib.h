@@ -32,6 +32,16 @@ char *fuzz_strndup(const uint8_t *data, size_t size);
 void fuzz_split(const uint8_t *data, size_t size, uint8_t sep,
     const uint8_t **a, size_t *alen, const uint8_t **b, size_t *blen);
 
+struct ftx_apierrs;
+
+/* Checks that the error list renders, as the API sends it, as strict JSON
+ * (RFC 8259, jsonstrict.c), and empties it. */
+void fuzz_check_errors(struct ftx_apierrs *errs);
+
+/* The value of the hex digit c, or -1: the targets' references decode
+ * escapes with it, apart from the code under test. */
+int fuzz_hexval(unsigned char c);
+
 /* Keeps ftx's log quiet (errors only, to stderr) for the whole run. */
 void fuzz_quiet_log(void);
 
