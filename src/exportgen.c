@@ -195,16 +195,8 @@ open_tmp(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
 static int
 check_ids(struct gen *g, char *err, size_t errlen)
 {
-	static const char sql[] = "SELECT 1 FROM exports e "
-	    "JOIN users u ON u.id = e.user_id "
-	    "WHERE e.id = $1 AND e.tenant_id = $2 AND e.user_id = $3 AND "
-	    "CASE WHEN e.client_type = 'SUPPLIER' "
-	    "THEN coalesce(u.supplier_id, '') ELSE '' END = $4";
 	const struct ftx_job *job = g->job;
-	const char *p[4] = { job->id, job->tenant_id, job->user_id,
-	    job->supplier_id };
-	PGresult *res;
-	int rc = -1;
+	enum ftx_queue_rc rc;
 
 	if (!ftx_store_export_id_valid(job->id)) {
 		log_err("export %.64s: the export id cannot name a file",
@@ -212,17 +204,9 @@ check_ids(struct gen *g, char *err, size_t errlen)
 		snprintf(err, errlen, "The export could not be generated");
 		return -1;
 	}
-	if ((res = ftx_db_query(g->db, sql, 4, p)) == NULL)
-		return -1;
-	if (ftx_db_ok(res) && PQntuples(res) == 1)
-		rc = 0;
-	else if (ftx_db_ok(res)) {
-		log_err("export %s: the claimed ids are not the export's "
-		    "(cut short?): refused", job->id);
+	if ((rc = ftx_queue_check_ids(g->db, job)) == FTX_QUEUE_LOST)
 		snprintf(err, errlen, "The export could not be generated");
-	}
-	PQclear(res);
-	return rc;
+	return rc == FTX_QUEUE_OURS ? 0 : -1;
 }
 
 /* Waits up to a second for the server; 0, or -1 when the connection

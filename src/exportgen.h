@@ -16,7 +16,7 @@
 
 #include "config.h"
 #include "db.h"
-#include "queue.h"
+#include "exports.h"
 #include "store.h"
 
 /* The failureReason of an export the disk had no room for (SPEC §7). */

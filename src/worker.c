@@ -15,15 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "db.h"
 #include "exportgen.h"
+#include "exports.h"
 #include "log.h"
-#include "mailer.h"
+#include "notify.h"
 #include "pool.h"
-#include "queue.h"
-#include "readymail.h"
 #include "signurl.h"
 #include "store.h"
 #include "worker.h"
@@ -154,80 +151,6 @@ enum outcome {
 	LOST		/* the claim is gone, or the daemon stops: hands off */
 };
 
-static void
-free_list(char **list)
-{
-	char **p;
-
-	for (p = list; p != NULL && *p != NULL; p++)
-		free(*p);
-	free(list);
-}
-
-/* The cc addresses of the stored JSON array, NULL-terminated in *out:
- * strings only (a null or any other value is no address).  Returns the
- * count, or -1 when out of memory or the JSON is not an array. */
-static int
-cc_list(const char *cc_json, char ***out)
-{
-	struct json_object *arr = json_tokener_parse(cc_json), *v;
-	char **cc = NULL;
-	size_t i, n;
-	int k = 0;
-
-	*out = NULL;
-	if (arr == NULL || !json_object_is_type(arr, json_type_array))
-		goto fail;
-	n = json_object_array_length(arr);
-	if ((cc = calloc(n + 1, sizeof(*cc))) == NULL)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		v = json_object_array_get_idx(arr, i);
-		if (!json_object_is_type(v, json_type_string) ||
-		    json_object_get_string_len(v) == 0)
-			continue;
-		if ((cc[k++] = strdup(json_object_get_string(v))) == NULL)
-			goto fail;
-	}
-	json_object_put(arr);
-	*out = cc;
-	return k;
-fail:
-	json_object_put(arr);
-	free_list(cc);
-	return -1;
-}
-
-/* The Cc addresses that did not get the mail, as a JSON array (each one
- * logged); NULL when out of memory. */
-static char *
-undelivered_json(const struct ftx_job *job, const struct ftx_mail_report *rep)
-{
-	struct json_object *arr = json_object_new_array(), *s;
-	char *out = NULL;
-	int i;
-
-	if (arr == NULL)
-		return NULL;
-	for (i = 1; i < rep->nrcpt; i++) {
-		if (rep->rcpt[i].state == FTX_RCPT_ACCEPTED)
-			continue;
-		log_warning("export %s: not delivered to %s: %s", job->id,
-		    rep->rcpt[i].addr, rep->rcpt[i].reply[0] != '\0' ?
-		    rep->rcpt[i].reply : "no answer");
-		if ((s = json_object_new_string(rep->rcpt[i].addr)) == NULL ||
-		    json_object_array_add(arr, s) == -1) {
-			json_object_put(s);
-			goto out;
-		}
-	}
-	out = strdup(json_object_to_json_string_ext(arr,
-	    JSON_C_TO_STRING_PLAIN));
-out:
-	json_object_put(arr);
-	return out;
-}
-
 static enum outcome
 queue_outcome(enum ftx_queue_rc q, char *err, size_t errlen)
 {
@@ -246,46 +169,29 @@ finish(struct worker *w, const struct ftx_job *job, char *err, size_t errlen)
 	return queue_outcome(ftx_queue_complete(w->ctl, job), err, errlen);
 }
 
-/* With the row locked: sends the e-mail; on success records the send
- * (and what it announced) and marks the export READY, else rolls back and
- * takes the published file away again. */
+/* With the row locked and the file published: the READY notifiers (the
+ * e-mail), then the record of what they announced and READY.  A notifier
+ * that fails rolls back, and the published file goes again. */
 static enum outcome
-send_and_record(struct worker *w, const struct ftx_job *job,
-    const struct ftx_export_file *file, const struct ftx_mail *mail,
-    long long expires, char *err, size_t errlen)
+notify_and_record(struct worker *w, struct ftx_job *job,
+    const struct ftx_export_file *file, struct ftx_queue_sent *sent,
+    struct ftx_notice *notice, char *err, size_t errlen)
 {
-	struct ftx_mail_report rep;
-	struct ftx_queue_sent sent;
-	enum ftx_mail_status st;
 	enum outcome rc;
-	char *undelivered = NULL;
 	int ready;
 
-	st = ftx_mail_send(w->cfg, mail, job->attempts >= w->cfg->max_attempts,
-	    &rep);
-	if (st != FTX_MAIL_SENT) {
+	if (ftx_queue_set_ready(job, sent) == -1 ||
+	    ftx_notify(w->ctl, job->export, FTX_EVENT_READY, notice) == -1) {
 		ftx_queue_abort(w->ctl);
 		remove_file(w->cfg, file->path); /* ours: row locked */
-		log_warning("export %s: e-mail not sent: %s", job->id,
-		    rep.detail);
-		snprintf(err, errlen, "%s", rep.reason);
-		ftx_mail_report_free(&rep);
-		return st == FTX_MAIL_FAILED ? FAILED_NOW : RETRY;
+		snprintf(err, errlen, "%s", notice->reason[0] != '\0' ?
+		    notice->reason : "Out of memory");
+		return notice->permanent ? FAILED_NOW : RETRY;
 	}
-	if ((undelivered = undelivered_json(job, &rep)) == NULL)
-		log_err("export %s: out of memory listing undelivered "
-		    "recipients", job->id);
-	sent.path = file->path;
-	sent.rows = file->rows;
-	sent.size = file->size;
-	sent.sha256 = file->sha256;
-	sent.expires = expires;
-	sent.ready_at = expires - w->cfg->ttl;
-	sent.undelivered = undelivered != NULL ? undelivered : "[]";
-	rc = queue_outcome(ftx_queue_record_send(w->ctl, job, &sent, &ready),
+	sent->undelivered = notice->undelivered != NULL ?
+	    notice->undelivered : "[]";
+	rc = queue_outcome(ftx_queue_record_send(w->ctl, job, sent, &ready),
 	    err, errlen);
-	free(undelivered);
-	ftx_mail_report_free(&rep);
 	/* Recorded but not READY: the completion failed; once more now,
 	 * else the next attempt completes without sending again. */
 	if (rc == DONE && !ready)
@@ -293,53 +199,41 @@ send_and_record(struct worker *w, const struct ftx_job *job,
 	return rc;
 }
 
-/* Publishes the file, sends the e-mail, records it and marks the export
- * READY, with the claim proven still ours (the row locked) from the
- * publication to the record. */
+/* Locks the export, publishes the file, calls the READY notifiers (the
+ * e-mail), records what they announced and marks the export READY, with
+ * the claim proven still ours (the row locked) from the publication to
+ * the record. */
 static enum outcome
-announce(struct worker *w, const struct ftx_job *job,
+announce(struct worker *w, struct ftx_job *job,
     const struct ftx_export_file *file, char *err, size_t errlen)
 {
-	char url[1024], *subject = NULL, *body = NULL, **cc = NULL;
+	char url[1024];
 	long long expires = (long long)time(NULL) + w->cfg->ttl;
-	struct ftx_mail mail;
-	enum outcome rc = RETRY;
-	int ncc;
+	struct ftx_queue_sent sent;
+	struct ftx_notice notice;
+	enum outcome rc;
 
-	memset(&mail, 0, sizeof(mail));
-	snprintf(err, errlen, "Out of memory");
-	if ((ncc = cc_list(job->cc_json, &cc)) == -1)
-		goto out;
-	if (w->keys == NULL || ftx_signurl_url(w->keys, w->cfg->base_url,
-	    job->id, expires, url, sizeof(url)) == -1) {
-		snprintf(err, errlen, "The download link could not be signed");
-		goto out;
-	}
-	subject = ftx_readymail_subject(job->id);
-	body = ftx_readymail_body(job->id, url, expires, file->rows,
-	    job->filters_json);
-	if (subject == NULL || body == NULL)
-		goto out;
+	ftx_notice_init(&notice);
+	notice.last_attempt = job->attempts >= w->cfg->max_attempts;
+	if (w->keys != NULL && ftx_signurl_url(w->keys, w->cfg->base_url,
+	    job->id, expires, url, sizeof(url)) == 0)
+		notice.download_url = url;
 	if ((rc = queue_outcome(ftx_queue_lock(w->ctl, job), err, errlen)) !=
 	    DONE)
-		goto out;
+		return rc;
 	if (ftx_exportgen_publish(file, err, errlen) == -1) {
 		ftx_queue_abort(w->ctl);
-		rc = RETRY;
-		goto out;
+		return RETRY;
 	}
-	mail.from = w->cfg->from;
-	mail.to = job->email;
-	mail.cc = (const char *const *)cc;
-	mail.ncc = ncc;
-	mail.subject = subject;
-	mail.body = body;
-	mail.date = time(NULL);
-	rc = send_and_record(w, job, file, &mail, expires, err, errlen);
-out:
-	free_list(cc);
-	free(subject);
-	free(body);
+	memset(&sent, 0, sizeof(sent));
+	sent.path = file->path;
+	sent.rows = file->rows;
+	sent.size = file->size;
+	sent.sha256 = file->sha256;
+	sent.expires = expires;
+	sent.ready_at = expires - w->cfg->ttl;
+	rc = notify_and_record(w, job, file, &sent, &notice, err, errlen);
+	ftx_notice_free(&notice);
 	return rc;
 }
 
@@ -357,7 +251,7 @@ people_reason(const struct ftx_job *job, const char *err)
 /* One attempt: generate, publish, e-mail, complete; or, when an earlier
  * attempt sent the e-mail already, only complete. */
 static enum outcome
-attempt(struct worker *w, const struct ftx_job *job,
+attempt(struct worker *w, struct ftx_job *job,
     struct ftx_export_file *file, char *err, size_t errlen)
 {
 	enum outcome rc;
@@ -379,7 +273,7 @@ attempt(struct worker *w, const struct ftx_job *job,
 }
 
 static void
-process(struct worker *w, const struct ftx_job *job)
+process(struct worker *w, struct ftx_job *job)
 {
 	struct ftx_export_file file;
 	char err[512];
