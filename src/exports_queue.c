@@ -389,16 +389,17 @@ ftx_queue_fail(struct ftx_db *db, const struct ftx_job *job,
 	char delay[24];
 	const char *p[4] = { job->id, job->token, reason, reason };
 	PGresult *res;
-	int down;
+	int down, n;
 
 	if (permanent || job->attempts >= max_attempts) {
-		res = transition(db, fail_sql, 3, p, "FAILED",
-		    FTX_EVENT_FAILED, &down);
-		if (res == NULL)
+		/* Refused by a notifier: the claim lapses and end_exhausted()
+		 * (or the next attempt) fails it again later. */
+		if ((res = transition(db, fail_sql, 3, p, "FAILED",
+		    FTX_EVENT_FAILED, &down)) == NULL)
 			return FTX_QUEUE_DOWN;
-		down = PQntuples(res);
+		n = PQntuples(res);
 		PQclear(res);
-		return down > 0 ? FTX_QUEUE_OURS : FTX_QUEUE_LOST;
+		return n > 0 ? FTX_QUEUE_OURS : FTX_QUEUE_LOST;
 	}
 	retry_delay_ms(retry_delay, job->attempts, delay, sizeof(delay));
 	p[2] = delay;
