@@ -355,6 +355,7 @@ ftx_exports_notify_rows(struct ftx_db *db, const char *sql, int n,
 	}
 	for (i = 0; rc == 0 && i < PQntuples(res); i++) {
 		ftx_notice_init(&notice);
+		notice.resumed = ev == FTX_EVENT_READY;
 		if ((e = ftx_export_from_row(res, i)) == NULL ||
 		    ftx_notify(db, e, (enum ftx_event)ev, &notice) == -1)
 			rc = -1;

@@ -214,7 +214,7 @@ void ftx_job_free(struct ftx_job *job);
  * Claims the next due export for worker (a "host:pid" label) with a claim
  * lasting claim_timeout seconds.  Exports that already used max_attempts
  * claims without finishing end first: READY when their e-mail was sent,
- * else FAILED (notified).  OURS with *job filled (free it with
+ * else FAILED (notified; READY ones as resumed).  OURS with *job filled (free it with
  * ftx_job_free), LOST when nothing is due, DOWN when the database is
  * unavailable.
  */
@@ -262,7 +262,8 @@ int ftx_queue_set_ready(struct ftx_job *job, const struct ftx_queue_sent *sent);
 enum ftx_queue_rc ftx_queue_record_send(struct ftx_db *db,
     const struct ftx_job *job, const struct ftx_queue_sent *sent, int *ready);
 
-/* Marks the export READY; its e-mail must be on record. */
+/* Marks the export READY; its e-mail must be on record.  The READY
+ * notifiers run again, resumed (notify.h), in the same transaction. */
 enum ftx_queue_rc ftx_queue_complete(struct ftx_db *db,
     const struct ftx_job *job);
 
@@ -327,8 +328,9 @@ enum ftx_queue_rc ftx_queue_check_ids(struct ftx_db *db,
 struct ftx_export *ftx_export_from_row(const void *res, int row);
 
 /* Calls the notifiers of ev for each export selected (with
- * FTX_EXPORT_COLUMNS) by sql, in the caller's transaction.  0, -1 when
- * the database failed or a notifier refused (logged). */
+ * FTX_EXPORT_COLUMNS) by sql, in the caller's transaction; a READY is a
+ * resumed one (notify.h).  0, -1 when the database failed or a notifier
+ * refused (logged). */
 int ftx_exports_notify_rows(struct ftx_db *db, const char *sql, int n,
     const char *const *params, int ev);
 

@@ -107,17 +107,28 @@ out:
 	return rc;
 }
 
+/* A state change and its event: the rows whose column 1 is status (every
+ * row when NULL) announce ev. */
+struct change {
+	const char	*status;
+	enum ftx_event	 ev;
+};
+
+static const struct change to_failed[] = { { "FAILED", FTX_EVENT_FAILED } };
+static const struct change to_expired[] = { { NULL, FTX_EVENT_EXPIRED } };
+#define NCHANGES(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* Runs sql (an UPDATE ... RETURNING id, status or id, file_path) in a
- * transaction that also calls the notifiers of ev for the rows whose
- * column 1 is status (all when NULL).  The rows, or NULL: database
- * unavailable (*down = 1) or failed, or a notifier refused: nothing
- * changed. */
+ * transaction that also calls the notifiers of the n changes.  The rows, or NULL: database unavailable (*down = 1) or
+ * failed, or a notifier refused: nothing changed. */
 static PGresult *
 transition(struct ftx_db *db, const char *sql, int n,
-    const char *const *params, const char *status, enum ftx_event ev,
+    const char *const *params, const struct change *changes, size_t nchanges,
     int *down)
 {
 	PGresult *res = NULL;
+	size_t i;
+	int rc = 0;
 
 	*down = 0;
 	if (ftx_db_begin(db) != 0) {
@@ -128,9 +139,13 @@ transition(struct ftx_db *db, const char *sql, int n,
 		*down = 1;
 	else if (!ftx_db_ok(res))
 		log_err("queue: %s", PQresultErrorMessage(res));
-	else if (notify_ids(db, res, status, ev) == 0 &&
-	    ftx_db_commit(db) == 0)
-		return res;
+	else {
+		for (i = 0; rc == 0 && i < nchanges; i++)
+			rc = notify_ids(db, res, changes[i].status,
+			    changes[i].ev);
+		if (rc == 0 && ftx_db_commit(db) == 0)
+			return res;
+	}
 	PQclear(res);
 	if (ftx_db_rollback(db) == -1)
 		*down = 1;
@@ -160,11 +175,13 @@ end_exhausted(struct ftx_db *db, const char *max_attempts)
 	    "WHERE status = 'PENDING' AND attempts >= $1::int "
 	    "AND (claimed_until IS NULL OR claimed_until < now()) "
 	    "FOR UPDATE SKIP LOCKED) RETURNING id, status";
+	static const struct change changes[] = {
+		{ "FAILED", FTX_EVENT_FAILED }, { "READY", FTX_EVENT_READY } };
 	const char *p[1] = { max_attempts };
 	PGresult *res;
 	int down;
 
-	res = transition(db, sql, 1, p, "FAILED", FTX_EVENT_FAILED, &down);
+	res = transition(db, sql, 1, p, changes, NCHANGES(changes), &down);
 	PQclear(res);
 	return down ? FTX_QUEUE_DOWN : res != NULL ? FTX_QUEUE_OURS :
 	    FTX_QUEUE_LOST;
@@ -342,9 +359,20 @@ ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
 enum ftx_queue_rc
 ftx_queue_complete(struct ftx_db *db, const struct ftx_job *job)
 {
+	static const char sql[] = "SELECT " FTX_EXPORT_COLUMNS " FROM "
+	    FTX_EXPORT_FROM " WHERE e.id = $1";
 	const char *p[2] = { job->id, job->token };
+	enum ftx_queue_rc rc;
 
-	return fenced(db, complete_sql, 2, p);
+	if (ftx_db_begin(db) != 0)
+		return FTX_QUEUE_DOWN;
+	if ((rc = fenced(db, complete_sql, 2, p)) == FTX_QUEUE_OURS &&
+	    ftx_exports_notify_rows(db, sql, 1, p, FTX_EVENT_READY) == 0 &&
+	    ftx_db_commit(db) == 0)
+		return FTX_QUEUE_OURS;
+	if (ftx_db_rollback(db) == -1 || rc == FTX_QUEUE_OURS)
+		return FTX_QUEUE_DOWN;
+	return rc;
 }
 
 void
@@ -394,8 +422,8 @@ ftx_queue_fail(struct ftx_db *db, const struct ftx_job *job,
 	if (permanent || job->attempts >= max_attempts) {
 		/* Refused by a notifier: the claim lapses and end_exhausted()
 		 * (or the next attempt) fails it again later. */
-		if ((res = transition(db, fail_sql, 3, p, "FAILED",
-		    FTX_EVENT_FAILED, &down)) == NULL)
+		if ((res = transition(db, fail_sql, 3, p, to_failed,
+		    NCHANGES(to_failed), &down)) == NULL)
 			return FTX_QUEUE_DOWN;
 		n = PQntuples(res);
 		PQclear(res);
@@ -429,8 +457,8 @@ ftx_queue_expire(struct ftx_db *db,
 	PGresult *res;
 	int i, n, down;
 
-	if ((res = transition(db, sql, 0, NULL, NULL, FTX_EVENT_EXPIRED,
-	    &down)) == NULL) {
+	if ((res = transition(db, sql, 0, NULL, to_expired,
+	    NCHANGES(to_expired), &down)) == NULL) {
 		if (!down)
 			log_err("queue: expiry failed, retried later");
 		return -1;

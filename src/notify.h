@@ -40,6 +40,11 @@ struct ftx_notice {
 	/* in */
 	const char	*download_url;	/* READY: the signed link; else NULL */
 	int		 last_attempt;	/* READY: no retry follows a failure */
+	int		 resumed;	/* READY: an earlier attempt announced
+					 * the export (its e-mail is on record)
+					 * but could not complete it: effects
+					 * outside the database are done, the
+					 * database's are to be made again */
 	/* out */
 	char		*undelivered;	/* READY: JSON array of the cc addresses
 					 * refused for good, malloc'd; NULL
@@ -82,7 +87,8 @@ int ftx_notify(struct ftx_db *db, const struct ftx_export *e,
 /*
  * The mail notifier (notify_mail.c): on READY, e-mails the signed link
  * (readymail) to the requester, Cc the cc list, through the mailer; other
- * events do nothing.  ctx is the const struct ftx_config * to send with.
+ * events, and a resumed READY (the e-mail went out), do nothing.  ctx is
+ * the const struct ftx_config * to send with.
  * out->undelivered gets the cc addresses refused for good; a refusal of
  * the requester (or of every recipient) is permanent.
  */

@@ -127,7 +127,7 @@ ftx_notify_mail(const struct ftx_notifier *self, struct ftx_db *db,
 	int ncc, rc = -1;
 
 	(void)db;
-	if (ev != FTX_EVENT_READY)
+	if (ev != FTX_EVENT_READY || out->resumed)
 		return 0;
 	snprintf(out->reason, sizeof(out->reason), "Out of memory");
 	if (out->download_url == NULL) {

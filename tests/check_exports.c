@@ -273,8 +273,8 @@ START_TEST(test_notify_limit)
 }
 END_TEST
 
-/* The mail notifier acts on READY only, and never mails without a
- * link. */
+/* The mail notifier acts on a READY that is not resumed only, and never
+ * mails without a link. */
 START_TEST(test_mail_events)
 {
 	struct ftx_config cfg;
@@ -288,6 +288,10 @@ START_TEST(test_mail_events)
 	ck_assert_int_eq(mail.notify(&mail, NULL, e, FTX_EVENT_EXPIRED, &n),
 	    0);
 	ck_assert_ptr_null(n.undelivered);
+	/* Resumed: the e-mail is on record, it never goes out twice. */
+	n.resumed = 1;
+	ck_assert_int_eq(mail.notify(&mail, NULL, e, FTX_EVENT_READY, &n), 0);
+	n.resumed = 0;
 	ck_assert_int_eq(mail.notify(&mail, NULL, e, FTX_EVENT_READY, &n), -1);
 	ck_assert_str_eq(n.reason, "The download link could not be signed");
 	ck_assert(!n.permanent);
