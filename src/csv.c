@@ -11,26 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "columns.h"
 #include "csv.h"
 #include "hex.h"
 #include "money.h"
-
-enum {
-	COL_ID, COL_CREATED, COL_STATUS, COL_AMOUNT, COL_CURRENCY,
-	COL_SOURCE_TYPE, COL_TARGET_TYPE, COL_SUPPLIER_EXT, COL_SUPPLIER_NAME,
-	COL_REFERENCE, COL_RELATED_TYPE, COL_RELATED_ID, COL_FAILURE
-};
-
-/* The free-text columns that get the formula guard. */
-static const unsigned char guarded[FTX_CSV_COLUMNS] = {
-	[COL_ID] = 1, [COL_SUPPLIER_EXT] = 1, [COL_SUPPLIER_NAME] = 1,
-	[COL_REFERENCE] = 1, [COL_RELATED_ID] = 1, [COL_FAILURE] = 1
-};
-
-static const char header[] =
-    "transferId;createdAt;status;amount;currency;sourceBalanceAccountType;"
-    "targetBalanceAccountType;supplierExternalId;supplierName;reference;"
-    "relatedEntityType;relatedEntityId;failureReason\n";
 
 static const char bom[] = "\xef\xbb\xbf";
 
@@ -95,16 +79,17 @@ reserve(struct ftx_csvbuf *b, size_t need)
 int
 ftx_csv_header(struct ftx_csvbuf *b, const struct ftx_csv_opts *opts)
 {
-	size_t n = sizeof(header) - 1 + (opts->bom ? 3 : 0);
+	size_t hlen;
+	const char *header = ftx_columns_header(&hlen);
 
-	if (reserve(b, n) == -1)
+	if (reserve(b, hlen + (opts->bom ? 3 : 0)) == -1)
 		return -1;
 	if (opts->bom) {
 		memcpy(b->data + b->len, bom, 3);
 		b->len += 3;
 	}
-	memcpy(b->data + b->len, header, sizeof(header) - 1);
-	b->len += sizeof(header) - 1;
+	memcpy(b->data + b->len, header, hlen);
+	b->len += hlen;
 	return 0;
 }
 
@@ -382,13 +367,20 @@ ftx_csv_copy_row(struct ftx_csvbuf *b, const char *line, size_t len,
 	for (col = 0; col < FTX_CSV_COLUMNS; col++) {
 		if (col > 0)
 			*w++ = ';';
-		if (col == COL_CREATED)
+		switch (ftx_columns[col].kind) {
+		case FTX_KIND_TIME:
 			w = put_timestamp(w, &f[col]);
-		else if (col == COL_AMOUNT)
-			w = put_amount(w, &f[col], &f[COL_CURRENCY]);
-		else
-			w = put_field(w, &f[col],
-			    opts->formula_guard && guarded[col]);
+			break;
+		case FTX_KIND_AMOUNT:
+			w = put_amount(w, &f[col], &f[FTX_COL_CURRENCY]);
+			break;
+		case FTX_KIND_FREE_TEXT:
+			w = put_field(w, &f[col], opts->formula_guard);
+			break;
+		default:
+			w = put_field(w, &f[col], 0);
+			break;
+		}
 		if (w == NULL)
 			return -1;
 	}
