@@ -352,39 +352,58 @@ put_amount(char *w, const struct field *amount, const struct field *cur)
 	return w + n;
 }
 
+/* One writer per kind of column (columns.h): field col of the row's
+ * fields f, guarded when guard is set and the kind allows it.  Each
+ * returns the end of its output, or NULL when the field is malformed. */
+static char *
+put_TEXT(char *w, const struct field *f, int col, int guard)
+{
+	(void)guard;
+	return put_field(w, &f[col], 0);
+}
+
+static char *
+put_FREE_TEXT(char *w, const struct field *f, int col, int guard)
+{
+	return put_field(w, &f[col], guard);
+}
+
+static char *
+put_TIME(char *w, const struct field *f, int col, int guard)
+{
+	(void)guard;
+	return put_timestamp(w, &f[col]);
+}
+
+static char *
+put_AMOUNT(char *w, const struct field *f, int col, int guard)
+{
+	(void)guard;
+	return put_amount(w, &f[col], &f[FTX_COL_CURRENCY]);
+}
+
+/* The row, column after column in the table's order, each followed by
+ * ';': the table unrolls into straight code, with no lookup per field. */
+#define PUT_(id, name, kind, copy, list, src) \
+	if ((w = put_##kind(w, f, FTX_COL_##id, guard)) == NULL) \
+		return -1; \
+	*w++ = ';';
+
 int
 ftx_csv_copy_row(struct ftx_csvbuf *b, const char *line, size_t len,
     const struct ftx_csv_opts *opts)
 {
 	struct field f[FTX_CSV_COLUMNS];
+	int guard = opts->formula_guard;
 	char *w;
-	int col;
 
 	if (split_line(line, len, f) == -1 || len > (SIZE_MAX - ROW_SLACK) / 2 ||
 	    reserve(b, 2 * len + ROW_SLACK) == -1)
 		return -1;
 	w = b->data + b->len;
-	for (col = 0; col < FTX_CSV_COLUMNS; col++) {
-		if (col > 0)
-			*w++ = ';';
-		switch (ftx_columns[col].kind) {
-		case FTX_KIND_TIME:
-			w = put_timestamp(w, &f[col]);
-			break;
-		case FTX_KIND_AMOUNT:
-			w = put_amount(w, &f[col], &f[FTX_COL_CURRENCY]);
-			break;
-		case FTX_KIND_FREE_TEXT:
-			w = put_field(w, &f[col], opts->formula_guard);
-			break;
-		default:
-			w = put_field(w, &f[col], 0);
-			break;
-		}
-		if (w == NULL)
-			return -1;
-	}
-	*w++ = '\n';
+	FTX_COLUMN_TABLE(PUT_)
+	w[-1] = '\n';
 	b->len = (size_t)(w - b->data);
 	return 0;
 }
+#undef PUT_
