@@ -15,6 +15,7 @@
 #include "cursor.h"
 #include "exportreq.h"
 #include "exports.h"
+#include "filterjson.h"
 #include "filters.h"
 #include "http.h"
 

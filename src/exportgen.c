@@ -22,6 +22,7 @@
 
 #include "apierr.h"
 #include "apikey.h"
+#include "columns.h"
 #include "csv.h"
 #include "exportgen.h"
 #include "filters.h"
@@ -34,12 +35,6 @@
 
 #define FLUSH_AT	(256 * 1024)	/* bytes buffered before a write */
 #define CHECK_EVERY	20000		/* rows between claim checks */
-
-#define CSV_COLUMNS \
-	"SELECT ft.id, ft.created_at, ft.status, ft.amount, ft.currency, " \
-	"sba.type, tba.type, s.external_id, s.name, ft.reference, " \
-	"ft.related_entity_type, ft.related_entity_id, " \
-	"CASE WHEN ft.status = 'FAILED' THEN ft.failure_reason END"
 
 struct gen {
 	struct ftx_db		*db;
@@ -120,7 +115,8 @@ prepare_copy(struct gen *g, char *err, size_t errlen)
 		return -1;
 	}
 	ftx_query_init_settings(&g->q);
-	ftx_query_sql(&g->q, "COPY (" CSV_COLUMNS);
+	ftx_query_sql(&g->q, "COPY (SELECT ");
+	ftx_query_sql(&g->q, ftx_columns_copy_select());
 	if (ftx_transfers_scope(g->db, g->job->tenant_id, g->job->supplier_id,
 	    &g->q) == -1)
 		return -1;

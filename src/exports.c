@@ -12,6 +12,7 @@
 #include "apierr.h"
 #include "db.h"
 #include "exports.h"
+#include "filterjson.h"
 #include "filters.h"
 #include "isotime.h"
 #include "log.h"
