@@ -31,8 +31,7 @@ static struct ftx_config cfg;	/* the local store in root */
 static void
 setup(void)
 {
-	snprintf(root, sizeof(root), "/tmp/check_sink.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
+	ftx_test_tmpdir(root, sizeof(root), "check_sink");
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.export_dir = root;
 	cfg.store = ftx_store_from_name("local");
@@ -41,10 +40,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	ftx_test_rmtree(root);
 }
 
 /* What one run through a sink gave. */

@@ -26,8 +26,7 @@ static struct ftx_config cfg;	/* the local store over exports */
 static void
 setup(void)
 {
-	snprintf(root, sizeof(root), "/tmp/check_store.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
+	ftx_test_tmpdir(root, sizeof(root), "check_store");
 	snprintf(exports, sizeof(exports), "%s/exports", root);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.export_dir = exports;
@@ -37,10 +36,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	ftx_test_rmtree(root);
 }
 
 /* 1 if every byte of s is in [A-Za-z0-9_-]. */
