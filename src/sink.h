@@ -1,6 +1,6 @@
 /*
  * sink.h - the single place bytes leave the export generator: they are
- * encoded (plain, or gzip per RFC 1952), handed to a store file, and
+ * encoded (plain, or gzip per RFC 1952: libdeflate), handed to a store file, and
  * counted: the size and SHA-256 are those of the bytes written to the
  * store (compressed for gzip), i.e. of the file as downloaded.  Memory is
  * constant: one output buffer per sink, nothing per write.
@@ -17,7 +17,7 @@
 
 enum ftx_sink_kind {
 	FTX_SINK_PLAIN,		/* the CSV as it is */
-	FTX_SINK_GZIP		/* gzip (one member), [csv] gzip_level */
+	FTX_SINK_GZIP		/* gzip (1 MiB members), [csv] gzip_level */
 };
 
 struct ftx_sink_format {

@@ -1,6 +1,6 @@
 /*
  * sink_codec.h - the seam between the sink and how bytes are encoded: one
- * codec per file (sink_gzip.c; plain is sink.c's identity), each a struct
+ * codec per file (sink_deflate.c; plain is sink.c's identity), each a struct
  * of function pointers; ftx_sink_open picks one by kind.  For sink*.c
  * only: callers use sink.h.
  */
