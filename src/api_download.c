@@ -23,6 +23,7 @@
 #include "httpcond.h"
 #include "log.h"
 #include "signurl.h"
+#include "sink.h"
 #include "store.h"
 
 /* What the exports module says of a READY export. */
@@ -49,10 +50,12 @@ download_headers(const struct download *d, int full, char *buf, size_t len)
 	    "Cache-Control: private, no-store\r\n", d->sha256, date);
 	if (full && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n,
-		    "Content-Type: text/csv; charset=utf-8\r\n"
+		    "Content-Type: %s\r\n"
 		    "Content-Disposition: attachment; "
-		    "filename=\"funding-transfers-%s.csv\"\r\n"
-		    "Content-Length: %s\r\n", d->id, d->size);
+		    "filename=\"funding-transfers-%s%s\"\r\n"
+		    "Content-Length: %s\r\n",
+		    ftx_sink_format(FTX_SINK_PLAIN)->content_type, d->id,
+		    ftx_sink_format(FTX_SINK_PLAIN)->suffix, d->size);
 	return n > 0 && (size_t)n < len ? n : -1;
 }
 

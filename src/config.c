@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "store.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -106,6 +107,7 @@ static const struct opt opts[] = {
 	STR("exportd", "export_dir", export_dir,
 	    LOCALSTATEDIR "/lib/ftx/exports"),
 	STR("exportd", "user", exportd_user, ""),
+	ENUM("exportd", "store", store, "local", ftx_store_from_name, "local"),
 
 	STR("download", "base_url", base_url, "http://localhost:8080"),
 	STR("download", "secret_file", secret_file,
@@ -129,6 +131,7 @@ static const struct opt opts[] = {
 
 	BOOL("csv", "formula_guard", formula_guard, "on"),
 	BOOL("csv", "bom", bom, "off"),
+	INT("csv", "gzip_level", gzip_level, "6", 1, 9),
 
 	ENUM("log", "level", log_level, "info", ftx_log_level_from_name,
 	    "error, warning, notice, info, debug"),

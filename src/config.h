@@ -46,6 +46,7 @@ struct ftx_config {
 	int retry_delay;		/* 30 s, first backoff delay, doubled each try */
 	char *export_dir;		/* LOCALSTATEDIR "/lib/ftx/exports" */
 	char *exportd_user;		/* "" ; account to switch to (root) */
+	int store;			/* "local": ftx_store_from_name */
 
 	/* [download] */
 	char *base_url;			/* "http://localhost:8080" */
@@ -67,6 +68,7 @@ struct ftx_config {
 	/* [csv] */
 	int formula_guard;		/* 1 */
 	int bom;			/* 0 */
+	int gzip_level;			/* 6, 1..9 */
 
 	/* [log] */
 	int log_level;			/* syslog priority, LOG_INFO */

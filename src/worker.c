@@ -44,7 +44,7 @@ remove_file(const void *cfg, const char *path)
 {
 	const struct ftx_config *c = cfg;
 
-	if (ftx_store_remove(c->export_dir, path) == -1 && errno != ENOENT)
+	if (ftx_store_remove(c, path) == -1 && errno != ENOENT)
 		ftx_log_errno("remove %s", path);
 }
 
@@ -261,8 +261,8 @@ attempt(struct worker *w, struct ftx_job *job,
 		log_info("export %s: e-mail already sent, completing", job->id);
 		return finish(w, job, err, errlen);
 	}
-	gen = ftx_exportgen_run(w->data, w->cfg, job, still_ours, w, file,
-	    err, errlen);
+	gen = ftx_exportgen_run(w->data, w->cfg, job, FTX_SINK_PLAIN,
+	    still_ours, w, file, err, errlen);
 	if (gen == -2)
 		return LOST;
 	if (gen == -1)
