@@ -57,12 +57,6 @@ ftx_listener_free(struct ftx_listener *l)
 	free(l);
 }
 
-int
-ftx_listener_listens(const struct ftx_listener *l)
-{
-	return l->db != NULL;
-}
-
 /* Keeps LISTEN active across reconnections of the session. */
 static void
 ensure_listening(struct ftx_listener *l)

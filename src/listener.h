@@ -28,9 +28,6 @@ struct ftx_listener *ftx_listener_new(const struct ftx_config *cfg,
 /* Closes its own session, if any.  l may be NULL. */
 void ftx_listener_free(struct ftx_listener *l);
 
-/* 1 if it listens (or would, once its session is up), 0 if it polls. */
-int ftx_listener_listens(const struct ftx_listener *l);
-
 /* Waits until a notification, poll_interval seconds, or a stop signal;
  * consumes the notifications that arrived.  With its session down it
  * returns within a second, so the caller retries the queue soon. */
