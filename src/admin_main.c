@@ -370,6 +370,7 @@ execute(const struct command *c, struct args *a, const char *path)
 		fprintf(stderr, "ftx-admin: out of memory\n");
 		goto out;
 	}
+	ftx_db_set_prepared(db, cfg.prepared_statements);
 	if (ftx_db_conn(db) == NULL) {
 		fprintf(stderr, "ftx-admin: cannot connect to the database\n");
 		goto out;

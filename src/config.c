@@ -89,6 +89,7 @@ static int starttls_from_name(const char *);
 
 static const struct opt opts[] = {
 	SECRET("database", "conninfo", conninfo, ""),
+	BOOL("database", "prepared_statements", prepared_statements, "on"),
 
 	STR("fcgi", "listen", listen, ""),
 	INT("fcgi", "children", children, "4", 1, 256),
@@ -107,7 +108,8 @@ static const struct opt opts[] = {
 	STR("exportd", "export_dir", export_dir,
 	    LOCALSTATEDIR "/lib/ftx/exports"),
 	STR("exportd", "user", exportd_user, ""),
-	ENUM("exportd", "store", store, "local", ftx_store_from_name, "local"),
+	ENUM("exportd", "store", store, "local", ftx_store_from_name, "local"), \
+	SECRET("exportd", "listen_conninfo", listen_conninfo, ""),
 
 	STR("download", "base_url", base_url, "http://localhost:8080"),
 	STR("download", "secret_file", secret_file,

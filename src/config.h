@@ -26,6 +26,8 @@ enum ftx_mail_transport {
 struct ftx_config {
 	/* [database] */
 	char *conninfo;			/* libpq conninfo; "" = libpq defaults */
+	int prepared_statements;	/* 1; 0 = unnamed statements only
+					   (PgBouncer transaction pooling) */
 
 	/* [fcgi] */
 	char *listen;			/* "" = socket inherited on fd 0,
@@ -46,7 +48,8 @@ struct ftx_config {
 	int retry_delay;		/* 30 s, first backoff delay, doubled each try */
 	char *export_dir;		/* LOCALSTATEDIR "/lib/ftx/exports" */
 	char *exportd_user;		/* "" ; account to switch to (root) */
-	int store;			/* "local": ftx_store_from_name */
+	int store;			/* "local": ftx_store_from_name */ \
+	char *listen_conninfo;		/* "" ; direct session for LISTEN */
 
 	/* [download] */
 	char *base_url;			/* "http://localhost:8080" */

@@ -1,14 +1,11 @@
 /*
  * worker.c - the loop of one export worker.
  *
- * Two connections: ctl for the queue (claims, renewals, LISTEN) and data
- * for the snapshot the CSV is read from, so the claim can be renewed while
- * a long COPY runs.
+ * Two connections: ctl for the queue (claims, renewals, LISTEN unless the
+ * listener has a session of its own) and data for the snapshot the CSV is
+ * read from, so the claim can be renewed while a long COPY runs.
  */
-#include <sys/select.h>
-
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +15,7 @@
 #include "db.h"
 #include "exportgen.h"
 #include "exports.h"
+#include "listener.h"
 #include "log.h"
 #include "notify.h"
 #include "pool.h"
@@ -28,8 +26,7 @@
 struct worker {
 	const struct ftx_config	*cfg;
 	struct ftx_db		*ctl, *data;
-	PGconn			*listening;	/* ctl connection with LISTEN */
-	unsigned long		 listen_gen;	/* its ftx_db_generation() */
+	struct ftx_listener	*listener;	/* waits for work */
 	struct ftx_signurl_keys	*keys;
 	char			 label[300];	/* host:pid */
 	const struct ftx_job	*job;		/* the one in progress */
@@ -46,80 +43,6 @@ remove_file(const void *cfg, const char *path)
 
 	if (ftx_store_remove(c, path) == -1 && errno != ENOENT)
 		ftx_log_errno("remove %s", path);
-}
-
-/* Keeps LISTEN active across reconnections of ctl. */
-static void
-ensure_listening(struct worker *w)
-{
-	PGconn *conn = ftx_db_conn(w->ctl);
-	PGresult *res;
-
-	if (conn == NULL || (conn == w->listening &&
-	    ftx_db_generation(w->ctl) == w->listen_gen))
-		return;
-	w->listening = NULL;
-	res = PQexec(conn, "LISTEN ftx_export");
-	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
-		w->listening = conn;
-		w->listen_gen = ftx_db_generation(w->ctl);
-	}
-	PQclear(res);
-}
-
-/* 1 when fd became readable within seconds, 0 after the time, a stop
- * signal, or when the daemon is stopping already.  The stop is checked
- * with SIGTERM and SIGINT blocked and waited for with them open
- * (pselect), so that a stop arriving in between ends the wait at once
- * instead of being slept through. */
-static int
-wait_readable(int fd, int seconds)
-{
-	struct timespec ts = { seconds, 0 };
-	sigset_t stop, old;
-	fd_set rfds;
-	int n = 0;
-
-	if (fd < 0 || fd >= FD_SETSIZE) {
-		sleep(1);
-		return 0;
-	}
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	sigprocmask(SIG_BLOCK, &stop, &old);
-	if (!ftx_pool_stopping()) {
-		FD_ZERO(&rfds);
-		FD_SET(fd, &rfds);
-		n = pselect(fd + 1, &rfds, NULL, NULL, &ts, &old);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return n > 0;
-}
-
-/* Sleeps until a NOTIFY, a signal or the poll interval. */
-static void
-wait_for_work(struct worker *w)
-{
-	PGnotify *n;
-
-	ensure_listening(w);
-	if (w->listening == NULL || ftx_db_conn(w->ctl) != w->listening ||
-	    ftx_db_generation(w->ctl) != w->listen_gen) {
-		sleep(1);	/* database down: retry soon */
-		return;
-	}
-	/* Notifications already read (ftx_db_conn may have) mean work. */
-	if ((n = PQnotifies(w->listening)) != NULL) {
-		do
-			PQfreemem(n);
-		while ((n = PQnotifies(w->listening)) != NULL);
-		return;
-	}
-	if (wait_readable(PQsocket(w->listening), w->cfg->poll_interval))
-		PQconsumeInput(w->listening);
-	while ((n = PQnotifies(w->listening)) != NULL)
-		PQfreemem(n);
 }
 
 /* Called by the generator every few thousand rows. */
@@ -327,10 +250,15 @@ ftx_worker_run(const struct ftx_config *cfg)
 	srandom((unsigned)getpid() ^ (unsigned)time(NULL));
 	w.ctl = ftx_db_new(cfg->conninfo, "ftx-exportd");
 	w.data = ftx_db_new(cfg->conninfo, "ftx-exportd");
+	if (w.ctl != NULL && w.data != NULL) {
+		ftx_db_set_prepared(w.ctl, cfg->prepared_statements);
+		ftx_db_set_prepared(w.data, cfg->prepared_statements);
+		w.listener = ftx_listener_new(cfg, w.ctl);
+	}
 	if ((w.keys = ftx_signurl_load(cfg->secret_file, err,
 	    sizeof(err))) == NULL)
 		log_err("download links cannot be signed: %s", err);
-	while (w.ctl != NULL && w.data != NULL && !ftx_pool_stopping()) {
+	while (w.listener != NULL && !ftx_pool_stopping()) {
 		if (time(NULL) >= next_expiry) {
 			ftx_queue_expire(w.ctl, remove_file, cfg);
 			next_expiry = time(NULL) + cfg->poll_interval;
@@ -342,11 +270,12 @@ ftx_worker_run(const struct ftx_config *cfg)
 			process(&w, &job);
 		ftx_job_free(&job);
 		if (rc == FTX_QUEUE_LOST)
-			wait_for_work(&w);
+			ftx_listener_wait(w.listener);
 		else if (rc == FTX_QUEUE_DOWN)
 			sleep(1);
 	}
 	ftx_signurl_free(w.keys);
+	ftx_listener_free(w.listener);
 	ftx_db_free(w.ctl);
 	ftx_db_free(w.data);
 }

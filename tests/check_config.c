@@ -94,6 +94,19 @@ static const struct config_case cases[] = {
 	    { CI(socket_mode, 0777), CI(request_timeout, 3600) } },
 	{ "[fcgi]\nsocket_mode = 0\n", NULL, { CI(socket_mode, 0) } },
 
+	/* Behind PgBouncer (SPEC §17 step 2). */
+	{ "[database]\nprepared_statements = off\n[exportd]\n"
+	    "listen_conninfo = \"host=/run/pg port=5432\"\n", NULL,
+	    { CI(prepared_statements, 0),
+	    CS(listen_conninfo, "host=/run/pg port=5432") } },
+	{ "[database]\nprepared_statements = yes\n", NULL,
+	    { CI(prepared_statements, 1), CS(listen_conninfo, "") } },
+	{ "[database]\nprepared_statements = sometimes\n",
+	    "f.conf:2: ", { { END, 0, 0, 0 } } },
+	{ "[fcgi]\nlisten_conninfo = x\n",
+	    "f.conf:2: unknown key \"listen_conninfo\" in [fcgi]",
+	    { { END, 0, 0, 0 } } },
+
 	/* Booleans. */
 	{ "[csv]\nformula_guard = off\nbom = YES\n", NULL,
 	    { CI(formula_guard, 0), CI(bom, 1) } },
@@ -308,6 +321,8 @@ START_TEST(test_defaults)
 
 	ck_assert_int_eq(ftx_config_init(&cfg), 0);
 	ck_assert_str_eq(cfg.conninfo, "");
+	ck_assert_int_eq(cfg.prepared_statements, 1);
+	ck_assert_str_eq(cfg.listen_conninfo, "");
 	ck_assert_str_eq(cfg.listen, "");
 	ck_assert_int_eq(cfg.children, 4);
 	ck_assert_int_eq(cfg.max_requests, 10000);
@@ -544,6 +559,7 @@ START_TEST(test_sample)
 	SAME_INT(smtp_starttls); SAME_STR(from); SAME_STR(sendmail_path);
 	SAME_INT(formula_guard); SAME_INT(bom); SAME_INT(log_level);
 	SAME_INT(log_facility);
+	SAME_INT(prepared_statements); SAME_STR(listen_conninfo);
 	ftx_config_free(&def);
 	ftx_config_free(&cfg);
 	unlink(conf_path);
