@@ -533,7 +533,7 @@ START_TEST(test_sample)
 	ftx_config_free(&cfg);
 
 	n = uncomment(path, conf_path);
-	ck_assert_int_eq(n, 35);	/* every key of the table */
+	ck_assert_int_eq(n, 37);	/* every key of the table */
 	ck_assert_msg(ftx_config_load(&cfg, conf_path, err, sizeof(err)) == 0,
 	    "%s", err);
 	/* The sample documents the real defaults. */
