@@ -106,6 +106,9 @@ static const struct opt opts[] = {
 	STR("exportd", "export_dir", export_dir,
 	    LOCALSTATEDIR "/lib/ftx/exports"),
 	STR("exportd", "user", exportd_user, ""),
+	/* SPEC §17: a hot standby the exports are read from. */
+	SECRET("exportd", "replica_conninfo", replica_conninfo, ""),
+	INT("exportd", "replica_max_wait", replica_max_wait, "30", 0, 3600),
 
 	STR("download", "base_url", base_url, "http://localhost:8080"),
 	STR("download", "secret_file", secret_file,

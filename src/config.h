@@ -46,6 +46,8 @@ struct ftx_config {
 	int retry_delay;		/* 30 s, first backoff delay, doubled each try */
 	char *export_dir;		/* LOCALSTATEDIR "/lib/ftx/exports" */
 	char *exportd_user;		/* "" ; account to switch to (root) */
+	char *replica_conninfo;		/* "" = exports read from the primary */
+	int replica_max_wait;		/* 30 s to wait for the replica's replay */
 
 	/* [download] */
 	char *base_url;			/* "http://localhost:8080" */
