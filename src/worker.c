@@ -24,6 +24,7 @@
 #include "pool.h"
 #include "queue.h"
 #include "readymail.h"
+#include "replica.h"
 #include "signurl.h"
 #include "store.h"
 #include "worker.h"
@@ -31,6 +32,7 @@
 struct worker {
 	const struct ftx_config	*cfg;
 	struct ftx_db		*ctl, *data;
+	struct ftx_replica	*replica;	/* where exports are read, §17 */
 	PGconn			*listening;	/* ctl connection with LISTEN */
 	unsigned long		 listen_gen;	/* its ftx_db_generation() */
 	struct ftx_signurl_keys	*keys;
@@ -360,6 +362,7 @@ static enum outcome
 attempt(struct worker *w, const struct ftx_job *job,
     struct ftx_export_file *file, char *err, size_t errlen)
 {
+	struct ftx_db *src;
 	enum outcome rc;
 	int gen;
 
@@ -367,7 +370,10 @@ attempt(struct worker *w, const struct ftx_job *job,
 		log_info("export %s: e-mail already sent, completing", job->id);
 		return finish(w, job, err, errlen);
 	}
-	gen = ftx_exportgen_run(w->data, w->cfg, job, still_ours, w, file,
+	if ((src = ftx_replica_source(w->replica, w->data, job->id, still_ours,
+	    w)) == NULL)
+		return LOST;
+	gen = ftx_exportgen_run(src, w->cfg, job, still_ours, w, file,
 	    err, errlen);
 	if (gen == -2)
 		return LOST;
@@ -433,10 +439,13 @@ ftx_worker_run(const struct ftx_config *cfg)
 	srandom((unsigned)getpid() ^ (unsigned)time(NULL));
 	w.ctl = ftx_db_new(cfg->conninfo, "ftx-exportd");
 	w.data = ftx_db_new(cfg->conninfo, "ftx-exportd");
+	w.replica = ftx_replica_new(cfg->replica_conninfo,
+	    cfg->replica_max_wait);
 	if ((w.keys = ftx_signurl_load(cfg->secret_file, err,
 	    sizeof(err))) == NULL)
 		log_err("download links cannot be signed: %s", err);
-	while (w.ctl != NULL && w.data != NULL && !ftx_pool_stopping()) {
+	while (w.ctl != NULL && w.data != NULL && w.replica != NULL &&
+	    !ftx_pool_stopping()) {
 		if (time(NULL) >= next_expiry) {
 			ftx_queue_expire(w.ctl, remove_file, cfg);
 			next_expiry = time(NULL) + cfg->poll_interval;
@@ -455,4 +464,5 @@ ftx_worker_run(const struct ftx_config *cfg)
 	ftx_signurl_free(w.keys);
 	ftx_db_free(w.ctl);
 	ftx_db_free(w.data);
+	ftx_replica_free(w.replica);
 }
