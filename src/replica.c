@@ -5,8 +5,10 @@
  * POST is then replayed.  The poll also asks for the export's own row,
  * committed a few records after created_lsn: the generator checks the
  * export's ids in the snapshot it reads from, and a standby that stopped
- * in between would refuse the export.  The comparison is the server's
- * (pg_lsn), so no LSN is parsed here.
+ * in between (its replay paused, or the commit not streamed yet) would
+ * refuse the export.  The comparison is the server's (pg_lsn), so no LSN
+ * is parsed here.  Both statements on exports are this module's own; they
+ * belong with the other statements on that table.
  */
 #include <stdint.h>
 #include <stdlib.h>
