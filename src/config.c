@@ -108,8 +108,11 @@ static const struct opt opts[] = {
 	STR("exportd", "export_dir", export_dir,
 	    LOCALSTATEDIR "/lib/ftx/exports"),
 	STR("exportd", "user", exportd_user, ""),
-	ENUM("exportd", "store", store, "local", ftx_store_from_name, "local"), \
+	ENUM("exportd", "store", store, "local", ftx_store_from_name, "local"),
 	SECRET("exportd", "listen_conninfo", listen_conninfo, ""),
+	/* SPEC §17: a hot standby the exports are read from. */
+	SECRET("exportd", "replica_conninfo", replica_conninfo, ""),
+	INT("exportd", "replica_max_wait", replica_max_wait, "30", 0, 3600),
 
 	STR("download", "base_url", base_url, "http://localhost:8080"),
 	STR("download", "secret_file", secret_file,

@@ -48,8 +48,10 @@ struct ftx_config {
 	int retry_delay;		/* 30 s, first backoff delay, doubled each try */
 	char *export_dir;		/* LOCALSTATEDIR "/lib/ftx/exports" */
 	char *exportd_user;		/* "" ; account to switch to (root) */
-	int store;			/* "local": ftx_store_from_name */ \
+	int store;			/* "local": ftx_store_from_name */
 	char *listen_conninfo;		/* "" ; direct session for LISTEN */
+	char *replica_conninfo;		/* "" = exports read from the primary */
+	int replica_max_wait;		/* 30 s to wait for the replica's replay */
 
 	/* [download] */
 	char *base_url;			/* "http://localhost:8080" */

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "notify.h"
 #include "pool.h"
+#include "replica.h"
 #include "signurl.h"
 #include "store.h"
 #include "worker.h"
@@ -27,6 +28,7 @@ struct worker {
 	const struct ftx_config	*cfg;
 	struct ftx_db		*ctl, *data;
 	struct ftx_listener	*listener;	/* waits for work */
+	struct ftx_replica	*replica;	/* where exports are read, §17 */
 	struct ftx_signurl_keys	*keys;
 	char			 label[300];	/* host:pid */
 	const struct ftx_job	*job;		/* the one in progress */
@@ -177,6 +179,7 @@ static enum outcome
 attempt(struct worker *w, struct ftx_job *job,
     struct ftx_export_file *file, char *err, size_t errlen)
 {
+	struct ftx_db *src;
 	enum outcome rc;
 	int gen;
 
@@ -184,8 +187,11 @@ attempt(struct worker *w, struct ftx_job *job,
 		log_info("export %s: e-mail already sent, completing", job->id);
 		return finish(w, job, err, errlen);
 	}
-	gen = ftx_exportgen_run(w->data, w->cfg, job, FTX_SINK_PLAIN,
-	    still_ours, w, file, err, errlen);
+	if ((src = ftx_replica_source(w->replica, w->data, job->id, still_ours,
+	    w)) == NULL)
+		return LOST;
+	gen = ftx_exportgen_run(src, w->cfg, job, FTX_SINK_PLAIN, still_ours,
+	    w, file, err, errlen);
 	if (gen == -2)
 		return LOST;
 	if (gen == -1)
@@ -258,7 +264,10 @@ ftx_worker_run(const struct ftx_config *cfg)
 	if ((w.keys = ftx_signurl_load(cfg->secret_file, err,
 	    sizeof(err))) == NULL)
 		log_err("download links cannot be signed: %s", err);
-	while (w.listener != NULL && !ftx_pool_stopping()) {
+	w.replica = ftx_replica_new(cfg->replica_conninfo,
+	    cfg->replica_max_wait);
+	while (w.listener != NULL && w.replica != NULL &&
+	    !ftx_pool_stopping()) {
 		if (time(NULL) >= next_expiry) {
 			ftx_queue_expire(w.ctl, remove_file, cfg);
 			next_expiry = time(NULL) + cfg->poll_interval;
@@ -278,4 +287,5 @@ ftx_worker_run(const struct ftx_config *cfg)
 	ftx_listener_free(w.listener);
 	ftx_db_free(w.ctl);
 	ftx_db_free(w.data);
+	ftx_replica_free(w.replica);
 }
