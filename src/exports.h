@@ -334,4 +334,13 @@ struct ftx_export *ftx_export_from_row(const void *res, int row);
 int ftx_exports_notify_rows(struct ftx_db *db, const char *sql, int n,
     const char *const *params, int ev);
 
+/* Stores in lsn[size] the primary's WAL insert position when export id
+ * was created (SPEC 17).  0, or -1 (logged). */
+int ftx_queue_created_lsn(struct ftx_db *db, const char *id, char *lsn,
+    size_t size);
+
+/* On a standby: 1 when it replayed lsn and holds export id's row, 0 when
+ * it is behind, 2 when db is no standby, -1 when it cannot tell. */
+int ftx_queue_replayed(struct ftx_db *db, const char *lsn, const char *id);
+
 #endif /* FTX_EXPORTS_H */

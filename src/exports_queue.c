@@ -498,3 +498,51 @@ ftx_queue_check_ids(struct ftx_db *db, const struct ftx_job *job)
 	PQclear(res);
 	return rc;
 }
+
+/* Exports created before migration 008 have no position: the primary's
+ * current one is past their creation, so it serves as well. */
+int
+ftx_queue_created_lsn(struct ftx_db *db, const char *id, char *lsn,
+    size_t size)
+{
+	static const char sql[] = "SELECT coalesce(created_lsn, "
+	    "pg_current_wal_insert_lsn())::text FROM exports WHERE id = $1";
+	const char *p[1] = { id };
+	PGresult *res = ftx_db_query(db, sql, 1, p);
+	int rc = -1;
+
+	if (ftx_db_ok(res) && PQntuples(res) == 1 &&
+	    (size_t)PQgetlength(res, 0, 0) < size) {
+		memcpy(lsn, PQgetvalue(res, 0, 0),
+		    (size_t)PQgetlength(res, 0, 0) + 1);
+		rc = 0;
+	} else if (res != NULL)
+		log_err("export %s: its WAL position cannot be read: %s", id,
+		    ftx_db_ok(res) ? "no such export" :
+		    PQresultErrorMessage(res));
+	PQclear(res);
+	return rc;
+}
+
+/* Asks a standby whether it replayed lsn and holds export id's row. */
+int
+ftx_queue_replayed(struct ftx_db *db, const char *lsn, const char *id)
+{
+	static const char sql[] = "SELECT pg_is_in_recovery(), "
+	    "coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AND "
+	    "EXISTS (SELECT 1 FROM exports WHERE id = $2)";
+	const char *p[2] = { lsn, id };
+	PGresult *res = ftx_db_query(db, sql, 2, p);
+	int rc = -1;
+
+	if (ftx_db_ok(res) && PQntuples(res) == 1) {
+		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+			rc = 2;
+		else
+			rc = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+	} else if (res != NULL)
+		log_err("export %s: replica: %s", id,
+		    PQresultErrorMessage(res));
+	PQclear(res);
+	return rc;
+}

@@ -7,8 +7,8 @@
  * export's ids in the snapshot it reads from, and a standby that stopped
  * in between (its replay paused, or the commit not streamed yet) would
  * refuse the export.  The comparison is the server's (pg_lsn), so no LSN
- * is parsed here.  Both statements on exports are this module's own; they
- * belong with the other statements on that table.
+ * is parsed here.  The two statements are the exports module's
+ * (ftx_queue_created_lsn, ftx_queue_replayed).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "exports.h"
 #include "log.h"
 #include "replica.h"
 
@@ -26,17 +27,6 @@ struct ftx_replica {
 	struct ftx_db	*db;		/* NULL: no standby configured */
 	int		 max_wait;	/* seconds */
 };
-
-/* Exports created before migration 008 have no position: the primary's
- * current one is past their creation, so it serves as well. */
-static const char lsn_sql[] =
-    "SELECT coalesce(created_lsn, pg_current_wal_insert_lsn())::text "
-    "FROM exports WHERE id = $1";
-
-static const char replay_sql[] =
-    "SELECT pg_is_in_recovery(), "
-    "coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AND "
-    "EXISTS (SELECT 1 FROM exports WHERE id = $2)";
 
 enum replay {
 	CAUGHT_UP,	/* replayed the position and the export's row */
@@ -70,47 +60,26 @@ ftx_replica_free(struct ftx_replica *r)
 	free(r);
 }
 
-/* The export's position, read on the primary, into lsn[LSN_MAX].  0, or
- * -1 (primary unavailable, no such export: logged). */
+/* The export's position, read on the primary, into lsn[LSN_MAX]. */
 static int
 created_lsn(struct ftx_db *primary, const char *export_id, char *lsn)
 {
-	const char *p[1] = { export_id };
-	PGresult *res = ftx_db_query(primary, lsn_sql, 1, p);
-	int rc = -1;
-
-	if (ftx_db_ok(res) && PQntuples(res) == 1 &&
-	    PQgetlength(res, 0, 0) < LSN_MAX) {
-		memcpy(lsn, PQgetvalue(res, 0, 0),
-		    (size_t)PQgetlength(res, 0, 0) + 1);
-		rc = 0;
-	} else if (res != NULL)
-		log_err("export %s: its WAL position cannot be read: %s",
-		    export_id, ftx_db_ok(res) ? "no such export" :
-		    PQresultErrorMessage(res));
-	PQclear(res);
-	return rc;
+	return ftx_queue_created_lsn(primary, export_id, lsn, LSN_MAX);
 }
 
 static enum replay
 poll_replay(struct ftx_replica *r, const char *lsn, const char *export_id)
 {
-	const char *p[2] = { lsn, export_id };
-	PGresult *res = ftx_db_query(r->db, replay_sql, 2, p);
-	enum replay rc = UNAVAILABLE;
-
-	if (ftx_db_ok(res) && PQntuples(res) == 1) {
-		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
-			rc = NOT_STANDBY;
-		else if (strcmp(PQgetvalue(res, 0, 1), "t") == 0)
-			rc = CAUGHT_UP;
-		else
-			rc = BEHIND;
-	} else if (res != NULL)
-		log_err("export %s: replica: %s", export_id,
-		    PQresultErrorMessage(res));
-	PQclear(res);
-	return rc;
+	switch (ftx_queue_replayed(r->db, lsn, export_id)) {
+	case 1:
+		return CAUGHT_UP;
+	case 0:
+		return BEHIND;
+	case 2:
+		return NOT_STANDBY;
+	default:
+		return UNAVAILABLE;
+	}
 }
 
 static void
