@@ -305,4 +305,14 @@ for h in 1 2 3; do
 	n500=$((n500 + n))
 done
 is "no request answered 500 on any host" "$n500" 0
+if [ "$CLUSTER_REPLICA" = on ]; then
+	nrep=$(cat "$CLUSTER_DIR"/log/app*/ftx-exportd.log |
+	    grep -E 'export [^ ]+: reading from the replica' | grep -cFf "$W/ids")
+	nprim=$(cat "$CLUSTER_DIR"/log/app*/ftx-exportd.log |
+	    grep -E 'export [^ ]+: .*reading from the primary' | grep -cFf "$W/ids")
+	diag "standby: $nrep reads from the standby, $nprim from the primary"
+	ok "most exports were read from the standby" test "$nrep" -ge $((total / 2))
+else
+	skip "exports read from the standby" "no [exportd] replica_conninfo in this ftx"
+fi
 done_testing
