@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "accounts.h"
+#include "admin_webhook.h"
 #include "apikey.h"
 #include "config.h"
 #include "db.h"
@@ -249,6 +250,7 @@ usage(const struct command *c)
 	    "commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(stderr, "  %s\n", commands[i].usage);
+	ftx_admin_webhook_usage(stderr);
 }
 
 /* Parses a decimal number in min..max into *v.  0 or -1. */
@@ -411,6 +413,9 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc > 0 && strcmp(argv[0], "webhook") == 0)
+		return ftx_admin_webhook(argc, argv, path != NULL ? path :
+		    ftx_config_default_path());
 	if (argc == 0 || (c = lookup(argc, argv, &words)) == NULL) {
 		usage(NULL);
 		return EXIT_USAGE;

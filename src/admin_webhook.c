@@ -1,0 +1,195 @@
+/*
+ * admin_webhook.c - the webhook commands of ftx-admin.
+ *
+ *   webhook add --tenant T --url URL [--events E,...]  id, then secret
+ *   webhook list [--tenant T]
+ *   webhook disable ID | enable ID | rotate-secret ID (prints the secret)
+ *   webhook deliveries [--endpoint ID] [--event EVENT_ID]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "admin_webhook.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "webhook_endpoints.h"
+#include "webhook_outbox.h"
+
+#define EXIT_USAGE	2
+
+struct wargs {
+	const char *tenant, *url, *events, *endpoint, *event, *id;
+};
+
+struct wcommand {
+	const char *verb;
+	const char *allowed, *required;	/* option letters */
+	int npos;			/* 0 or 1 (the endpoint id) */
+	int (*run)(struct ftx_db *, const struct wargs *, char *, size_t);
+	const char *usage;
+};
+
+static int
+run_add(struct ftx_db *db, const struct wargs *a, char *err, size_t errlen)
+{
+	char id[FTX_WEBHOOK_ENDPOINT_ID_LEN], secret[FTX_WEBHOOK_SECRET_LEN];
+
+	if (ftx_webhook_endpoint_add(db, a->tenant, a->url, a->events, id,
+	    secret, err, errlen) == -1)
+		return -1;
+	printf("%s\n%s\n", id, secret);
+	fflush(stdout);
+	explicit_bzero(secret, sizeof(secret));
+	return 0;
+}
+
+static int
+run_list(struct ftx_db *db, const struct wargs *a, char *err, size_t errlen)
+{
+	return ftx_webhook_endpoint_list(db, a->tenant, stdout, err, errlen);
+}
+
+static int
+run_disable(struct ftx_db *db, const struct wargs *a, char *err,
+    size_t errlen)
+{
+	return ftx_webhook_endpoint_enable(db, a->id, 0, err, errlen);
+}
+
+static int
+run_enable(struct ftx_db *db, const struct wargs *a, char *err, size_t errlen)
+{
+	return ftx_webhook_endpoint_enable(db, a->id, 1, err, errlen);
+}
+
+static int
+run_rotate(struct ftx_db *db, const struct wargs *a, char *err, size_t errlen)
+{
+	char secret[FTX_WEBHOOK_SECRET_LEN];
+
+	if (ftx_webhook_endpoint_rotate(db, a->id, secret, err, errlen) == -1)
+		return -1;
+	printf("%s\n", secret);
+	fflush(stdout);
+	explicit_bzero(secret, sizeof(secret));
+	return 0;
+}
+
+static int
+run_deliveries(struct ftx_db *db, const struct wargs *a, char *err,
+    size_t errlen)
+{
+	return ftx_webhook_deliveries_list(db, a->endpoint, a->event, stdout,
+	    err, errlen);
+}
+
+static const struct wcommand wcommands[] = {
+	{ "add", "tue", "tu", 0, run_add,
+	    "webhook add --tenant T --url URL [--events E,...]" },
+	{ "list", "t", "", 0, run_list, "webhook list [--tenant T]" },
+	{ "disable", "", "", 1, run_disable, "webhook disable ID" },
+	{ "enable", "", "", 1, run_enable, "webhook enable ID" },
+	{ "rotate-secret", "", "", 1, run_rotate, "webhook rotate-secret ID" },
+	{ "deliveries", "pv", "", 0, run_deliveries,
+	    "webhook deliveries [--endpoint ID] [--event EVENT_ID]" },
+};
+#define NWCOMMANDS	(sizeof(wcommands) / sizeof(wcommands[0]))
+
+static const struct option wlongopts[] = {
+	{ "tenant",	required_argument, NULL, 't' },
+	{ "url",	required_argument, NULL, 'u' },
+	{ "events",	required_argument, NULL, 'e' },
+	{ "endpoint",	required_argument, NULL, 'p' },
+	{ "event",	required_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 }
+};
+
+void
+ftx_admin_webhook_usage(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < NWCOMMANDS; i++)
+		fprintf(out, "  %s\n", wcommands[i].usage);
+}
+
+/* Parses argv (argv[0] the verb) for c into *a; 0 or -1. */
+static int
+parse(const struct wcommand *c, int argc, char **argv, struct wargs *a)
+{
+	const char **slot[] = { ['t'] = &a->tenant, ['u'] = &a->url,
+	    ['e'] = &a->events, ['p'] = &a->endpoint, ['v'] = &a->event };
+	char seen[8] = "";
+	const char *r;
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+", wlongopts, NULL)) != -1) {
+		if (ch == '?' || strchr(c->allowed, ch) == NULL ||
+		    *slot[ch] != NULL)
+			return -1;
+		*slot[ch] = optarg;
+		seen[strlen(seen)] = (char)ch;
+	}
+	for (r = c->required; *r != '\0'; r++)
+		if (strchr(seen, *r) == NULL)
+			return -1;
+	if (argc - optind != c->npos)
+		return -1;
+	if (c->npos == 1)
+		a->id = argv[optind];
+	return 0;
+}
+
+/* Loads the configuration, connects, runs c. */
+static int
+execute(const struct wcommand *c, const struct wargs *a, const char *path)
+{
+	struct ftx_config cfg;
+	struct ftx_db *db = NULL;
+	char err[1024] = "";
+	int rc = 1;
+
+	if (ftx_config_load(&cfg, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "ftx-admin: %s\n", err);
+		return 1;
+	}
+	if ((db = ftx_db_new(cfg.conninfo, "ftx-admin")) == NULL ||
+	    ftx_db_conn(db) == NULL)
+		snprintf(err, sizeof(err), "cannot connect to the database");
+	else if (c->run(db, a, err, sizeof(err)) == 0 &&
+	    fflush(stdout) != EOF && !ferror(stdout))
+		rc = 0;
+	else if (err[0] == '\0')
+		snprintf(err, sizeof(err), "cannot write to stdout");
+	if (rc != 0)
+		fprintf(stderr, "ftx-admin: %s\n", err);
+	ftx_db_free(db);
+	ftx_config_free(&cfg);
+	return rc;
+}
+
+int
+ftx_admin_webhook(int argc, char **argv, const char *config_path)
+{
+	struct wargs a;
+	size_t i;
+
+	memset(&a, 0, sizeof(a));
+	for (i = 0; argc > 1 && i < NWCOMMANDS; i++)
+		if (strcmp(argv[1], wcommands[i].verb) == 0)
+			break;
+	if (argc < 2 || i == NWCOMMANDS) {
+		fprintf(stderr, "usage: ftx-admin [-c CONFIG] webhook ...\n");
+		ftx_admin_webhook_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (parse(&wcommands[i], argc - 1, argv + 1, &a) == -1) {
+		fprintf(stderr, "usage: ftx-admin [-c CONFIG] %s\n",
+		    wcommands[i].usage);
+		return EXIT_USAGE;
+	}
+	return execute(&wcommands[i], &a, config_path);
+}
