@@ -53,6 +53,15 @@ ftx_webhook_deliverer_free(struct ftx_webhook_deliverer *d)
 }
 
 int
+ftx_webhook_next_due(struct ftx_webhook_deliverer *d, int max)
+{
+	if (d == NULL)
+		return max;
+	ftx_db_settle(d->db);
+	return ftx_webhook_due_in(d->db, max);
+}
+
+int
 ftx_webhook_claim_lapse(const struct ftx_config *cfg)
 {
 	/* The name lookup is outside curl's timeout: room for it. */
@@ -174,6 +183,8 @@ ftx_webhook_deliver_one(struct ftx_webhook_deliverer *d)
 	char *body;
 	int rc, ok;
 
+	if (d == NULL)
+		return -1;
 	ftx_db_settle(d->db);
 	rc = ftx_webhook_claim(d->db, d->label, ftx_webhook_claim_lapse(d->cfg),
 	    &job);

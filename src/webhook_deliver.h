@@ -28,8 +28,17 @@ void ftx_webhook_deliverer_free(struct ftx_webhook_deliverer *d);
 /* Makes one due delivery if there is one (it takes at most [webhooks]
  * timeout seconds, plus the name lookup).  1 when one was attempted
  * (whatever came of it), 0 when none is due, -1 when the database is
- * unavailable. */
+ * unavailable or d is NULL. */
 int ftx_webhook_deliver_one(struct ftx_webhook_deliverer *d);
+
+/* The NOTIFY channel that says a delivery may be due (an event was
+ * written): workers LISTEN to it beside their export channel. */
+#define FTX_WEBHOOK_WAKE	"ftx_webhook"
+
+/* Seconds until the next delivery is due (0 if one is due now), at most
+ * max; max when none is pending, the database is unavailable or d is
+ * NULL. */
+int ftx_webhook_next_due(struct ftx_webhook_deliverer *d, int max);
 
 /* The claim lapse for cfg: after it a delivery whose worker died is
  * attempted again.  Longer than any attempt. */

@@ -113,6 +113,24 @@ out:
 	return rc;
 }
 
+int
+ftx_webhook_due_in(struct ftx_db *db, int max)
+{
+	static const char sql[] = "SELECT ceil(extract(epoch FROM"
+	    " min(greatest(d.next_attempt_at, coalesce(d.claim_until,"
+	    " d.next_attempt_at))) - now()))::bigint"
+	    " FROM webhook_deliveries d JOIN webhook_endpoints p"
+	    " ON p.id = d.endpoint_id AND p.enabled"
+	    " WHERE d.status = 'PENDING'";
+	PGresult *res = ftx_db_query(db, sql, 0, NULL);
+	long long s = max;
+
+	if (ftx_db_ok(res) && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		s = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return s < 0 ? 0 : s > max ? max : (int)s;
+}
+
 void
 ftx_webhook_job_free(struct ftx_webhook_job *job)
 {

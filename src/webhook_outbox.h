@@ -20,7 +20,8 @@
 #define FTX_WEBHOOK_FAILED	"export.failed"
 #define FTX_WEBHOOK_EXPIRED	"export.expired"
 
-/* The NOTIFY channel an enqueued event signals. */
+/* The NOTIFY channel an enqueued event signals (webhook_deliver.h's
+ * FTX_WEBHOOK_WAKE). */
 #define FTX_WEBHOOK_CHANNEL	"ftx_webhook"
 
 /* One claimed delivery; strings owned (ftx_webhook_job_free). */
@@ -48,6 +49,10 @@ int ftx_webhook_enqueue(struct ftx_db *db, const char *tenant,
  * -1 when the database is unavailable or the statement failed. */
 int ftx_webhook_claim(struct ftx_db *db, const char *label, int lapse,
     struct ftx_webhook_job *job);
+
+/* Seconds until the next pending delivery to an enabled endpoint may be
+ * claimed (0: now), at most max; max when none or on error. */
+int ftx_webhook_due_in(struct ftx_db *db, int max);
 
 /* Frees job's strings and zeroes it.  job may be NULL. */
 void ftx_webhook_job_free(struct ftx_webhook_job *job);

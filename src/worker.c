@@ -26,6 +26,7 @@
 #include "readymail.h"
 #include "signurl.h"
 #include "store.h"
+#include "webhook_deliver.h"
 #include "worker.h"
 
 struct worker {
@@ -34,6 +35,7 @@ struct worker {
 	PGconn			*listening;	/* ctl connection with LISTEN */
 	unsigned long		 listen_gen;	/* its ftx_db_generation() */
 	struct ftx_signurl_keys	*keys;
+	struct ftx_webhook_deliverer *hooks;	/* between exports */
 	char			 label[300];	/* host:pid */
 	const struct ftx_job	*job;		/* the one in progress */
 	time_t			 renewed;
@@ -62,7 +64,7 @@ ensure_listening(struct worker *w)
 	    ftx_db_generation(w->ctl) == w->listen_gen))
 		return;
 	w->listening = NULL;
-	res = PQexec(conn, "LISTEN ftx_export");
+	res = PQexec(conn, "LISTEN ftx_export; LISTEN " FTX_WEBHOOK_WAKE);
 	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 		w->listening = conn;
 		w->listen_gen = ftx_db_generation(w->ctl);
@@ -100,12 +102,17 @@ wait_readable(int fd, int seconds)
 	return n > 0;
 }
 
-/* Sleeps until a NOTIFY, a signal or the poll interval. */
+/* Sleeps until a NOTIFY, a signal, the poll interval or the next
+ * webhook delivery due, whichever comes first. */
 static void
 wait_for_work(struct worker *w)
 {
 	PGnotify *n;
+	int seconds;
 
+	seconds = ftx_webhook_next_due(w->hooks, w->cfg->poll_interval);
+	if (seconds < 1)
+		seconds = 1;	/* due, but another worker has it */
 	ensure_listening(w);
 	if (w->listening == NULL || ftx_db_conn(w->ctl) != w->listening ||
 	    ftx_db_generation(w->ctl) != w->listen_gen) {
@@ -119,7 +126,7 @@ wait_for_work(struct worker *w)
 		while ((n = PQnotifies(w->listening)) != NULL);
 		return;
 	}
-	if (wait_readable(PQsocket(w->listening), w->cfg->poll_interval))
+	if (wait_readable(PQsocket(w->listening), seconds))
 		PQconsumeInput(w->listening);
 	while ((n = PQnotifies(w->listening)) != NULL)
 		PQfreemem(n);
@@ -436,6 +443,7 @@ ftx_worker_run(const struct ftx_config *cfg)
 	if ((w.keys = ftx_signurl_load(cfg->secret_file, err,
 	    sizeof(err))) == NULL)
 		log_err("download links cannot be signed: %s", err);
+	w.hooks = ftx_webhook_deliverer_new(cfg, w.keys, w.label);
 	while (w.ctl != NULL && w.data != NULL && !ftx_pool_stopping()) {
 		if (time(NULL) >= next_expiry) {
 			ftx_queue_expire(w.ctl, remove_file, cfg);
@@ -447,11 +455,14 @@ ftx_worker_run(const struct ftx_config *cfg)
 		if (rc == FTX_QUEUE_OURS)
 			process(&w, &job);
 		ftx_job_free(&job);
-		if (rc == FTX_QUEUE_LOST)
+		/* Exports first: one webhook between two looks at the queue. */
+		if (rc == FTX_QUEUE_LOST &&
+		    ftx_webhook_deliver_one(w.hooks) != 1)
 			wait_for_work(&w);
 		else if (rc == FTX_QUEUE_DOWN)
 			sleep(1);
 	}
+	ftx_webhook_deliverer_free(w.hooks);
 	ftx_signurl_free(w.keys);
 	ftx_db_free(w.ctl);
 	ftx_db_free(w.data);
