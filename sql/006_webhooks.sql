@@ -49,7 +49,11 @@ CREATE TABLE webhook_events (
 	payload text		-- the body, frozen at the first attempt
 );
 
-CREATE INDEX webhook_events_export_idx ON webhook_events (export_id);
+-- One event per export and type: an export reaches each state once, and a
+-- change announced again (a completion retried after its first
+-- transaction committed the announcement) writes nothing more.
+CREATE UNIQUE INDEX webhook_events_export_type_idx
+    ON webhook_events (export_id, type);
 
 CREATE TABLE webhook_deliveries (
 	event_id text NOT NULL REFERENCES webhook_events ON DELETE CASCADE,

@@ -23,7 +23,7 @@ ftx_webhook_enqueue(struct ftx_db *db, const char *tenant, const char *type,
 	    " ev AS (INSERT INTO webhook_events (id, tenant_id, type,"
 	    " export_id) SELECT 'evt_' || replace(gen_random_uuid()::text,"
 	    " '-', ''), $1, $2, $3 WHERE EXISTS (SELECT 1 FROM ep)"
-	    " RETURNING id),"
+	    " ON CONFLICT (export_id, type) DO NOTHING RETURNING id),"
 	    " dl AS (INSERT INTO webhook_deliveries (event_id, endpoint_id)"
 	    " SELECT ev.id, ep.id FROM ev, ep RETURNING 1)"
 	    " SELECT pg_notify('" FTX_WEBHOOK_CHANNEL "', '') FROM ev";

@@ -39,7 +39,9 @@ struct ftx_webhook_job {
 /* In the caller's transaction on db: writes an event of type (one of the
  * three above) for export_id of tenant, with its deliveries, and notifies
  * FTX_WEBHOOK_CHANNEL at commit.  Nothing is written when no enabled
- * endpoint subscribes.  ftx_db_exec()'s codes: 0, -1 unavailable, -2
+ * endpoint subscribes, or when the export has an event of that type
+ * already (one per export and type: announcing a change twice is
+ * harmless).  ftx_db_exec()'s codes: 0, -1 unavailable, -2
  * failed. */
 int ftx_webhook_enqueue(struct ftx_db *db, const char *tenant,
     const char *type, const char *export_id);
