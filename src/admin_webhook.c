@@ -11,28 +11,22 @@
 #include <string.h>
 
 #include "admin_webhook.h"
-#include "config.h"
 #include "db.h"
-#include "log.h"
 #include "webhook_endpoints.h"
 #include "webhook_outbox.h"
-
-#define EXIT_USAGE	2
-
-struct wargs {
-	const char *tenant, *url, *events, *endpoint, *event, *id;
-};
 
 struct wcommand {
 	const char *verb;
 	const char *allowed, *required;	/* option letters */
 	int npos;			/* 0 or 1 (the endpoint id) */
-	int (*run)(struct ftx_db *, const struct wargs *, char *, size_t);
+	int (*run)(struct ftx_db *, const struct ftx_admin_webhook *, char *,
+	    size_t);
 	const char *usage;
 };
 
 static int
-run_add(struct ftx_db *db, const struct wargs *a, char *err, size_t errlen)
+run_add(struct ftx_db *db, const struct ftx_admin_webhook *a,
+    char *err, size_t errlen)
 {
 	char id[FTX_WEBHOOK_ENDPOINT_ID_LEN], secret[FTX_WEBHOOK_SECRET_LEN];
 
@@ -46,26 +40,29 @@ run_add(struct ftx_db *db, const struct wargs *a, char *err, size_t errlen)
 }
 
 static int
-run_list(struct ftx_db *db, const struct wargs *a, char *err, size_t errlen)
+run_list(struct ftx_db *db, const struct ftx_admin_webhook *a,
+    char *err, size_t errlen)
 {
 	return ftx_webhook_endpoint_list(db, a->tenant, stdout, err, errlen);
 }
 
 static int
-run_disable(struct ftx_db *db, const struct wargs *a, char *err,
-    size_t errlen)
+run_disable(struct ftx_db *db, const struct ftx_admin_webhook *a,
+    char *err, size_t errlen)
 {
 	return ftx_webhook_endpoint_enable(db, a->id, 0, err, errlen);
 }
 
 static int
-run_enable(struct ftx_db *db, const struct wargs *a, char *err, size_t errlen)
+run_enable(struct ftx_db *db, const struct ftx_admin_webhook *a,
+    char *err, size_t errlen)
 {
 	return ftx_webhook_endpoint_enable(db, a->id, 1, err, errlen);
 }
 
 static int
-run_rotate(struct ftx_db *db, const struct wargs *a, char *err, size_t errlen)
+run_rotate(struct ftx_db *db, const struct ftx_admin_webhook *a,
+    char *err, size_t errlen)
 {
 	char secret[FTX_WEBHOOK_SECRET_LEN];
 
@@ -78,8 +75,8 @@ run_rotate(struct ftx_db *db, const struct wargs *a, char *err, size_t errlen)
 }
 
 static int
-run_deliveries(struct ftx_db *db, const struct wargs *a, char *err,
-    size_t errlen)
+run_deliveries(struct ftx_db *db, const struct ftx_admin_webhook *a,
+    char *err, size_t errlen)
 {
 	return ftx_webhook_deliveries_list(db, a->endpoint, a->event, stdout,
 	    err, errlen);
@@ -117,7 +114,8 @@ ftx_admin_webhook_usage(FILE *out)
 
 /* Parses argv (argv[0] the verb) for c into *a; 0 or -1. */
 static int
-parse(const struct wcommand *c, int argc, char **argv, struct wargs *a)
+parse(const struct wcommand *c, int argc, char **argv,
+    struct ftx_admin_webhook *a)
 {
 	const char **slot[] = { ['t'] = &a->tenant, ['u'] = &a->url,
 	    ['e'] = &a->events, ['p'] = &a->endpoint, ['v'] = &a->event };
@@ -143,53 +141,34 @@ parse(const struct wcommand *c, int argc, char **argv, struct wargs *a)
 	return 0;
 }
 
-/* Loads the configuration, connects, runs c. */
-static int
-execute(const struct wcommand *c, const struct wargs *a, const char *path)
-{
-	struct ftx_config cfg;
-	struct ftx_db *db = NULL;
-	char err[1024] = "";
-	int rc = 1;
-
-	if (ftx_config_load(&cfg, path, err, sizeof(err)) == -1) {
-		fprintf(stderr, "ftx-admin: %s\n", err);
-		return 1;
-	}
-	if ((db = ftx_db_new(cfg.conninfo, "ftx-admin")) == NULL ||
-	    ftx_db_conn(db) == NULL)
-		snprintf(err, sizeof(err), "cannot connect to the database");
-	else if (c->run(db, a, err, sizeof(err)) == 0 &&
-	    fflush(stdout) != EOF && !ferror(stdout))
-		rc = 0;
-	else if (err[0] == '\0')
-		snprintf(err, sizeof(err), "cannot write to stdout");
-	if (rc != 0)
-		fprintf(stderr, "ftx-admin: %s\n", err);
-	ftx_db_free(db);
-	ftx_config_free(&cfg);
-	return rc;
-}
-
 int
-ftx_admin_webhook(int argc, char **argv, const char *config_path)
+ftx_admin_webhook_parse(int argc, char **argv, struct ftx_admin_webhook *w)
 {
-	struct wargs a;
 	size_t i;
 
-	memset(&a, 0, sizeof(a));
+	memset(w, 0, sizeof(*w));
 	for (i = 0; argc > 1 && i < NWCOMMANDS; i++)
 		if (strcmp(argv[1], wcommands[i].verb) == 0)
 			break;
 	if (argc < 2 || i == NWCOMMANDS) {
 		fprintf(stderr, "usage: ftx-admin [-c CONFIG] webhook ...\n");
 		ftx_admin_webhook_usage(stderr);
-		return EXIT_USAGE;
+		return -1;
 	}
-	if (parse(&wcommands[i], argc - 1, argv + 1, &a) == -1) {
+	if (parse(&wcommands[i], argc - 1, argv + 1, w) == -1) {
 		fprintf(stderr, "usage: ftx-admin [-c CONFIG] %s\n",
 		    wcommands[i].usage);
-		return EXIT_USAGE;
+		return -1;
 	}
-	return execute(&wcommands[i], &a, config_path);
+	w->cmd = &wcommands[i];
+	return 0;
+}
+
+int
+ftx_admin_webhook_run(struct ftx_db *db, void *arg, char *err, size_t errlen)
+{
+	const struct ftx_admin_webhook *w = arg;
+	const struct wcommand *c = w->cmd;
+
+	return c->run(db, w, err, errlen);
 }

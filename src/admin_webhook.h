@@ -7,10 +7,23 @@
 
 #include <stdio.h>
 
-/* Runs "webhook VERB [options] [ID]" (argv[0] is "webhook") with the
- * configuration at config_path.  Returns the exit status: 0, 1 an
- * operational error (message on stderr), 2 bad usage. */
-int ftx_admin_webhook(int argc, char **argv, const char *config_path);
+#include "db.h"
+
+/* A parsed "webhook VERB [options] [ID]" command; strings point into
+ * argv. */
+struct ftx_admin_webhook {
+	const void	*cmd;		/* the verb's entry */
+	const char	*tenant, *url, *events, *endpoint, *event, *id;
+};
+
+/* Parses argv (argv[0] is "webhook") into *w.  0, or -1 after printing
+ * the usage on stderr (exit status 2). */
+int ftx_admin_webhook_parse(int argc, char **argv, struct ftx_admin_webhook *w);
+
+/* Runs *w (arg) against db, printing its result on stdout.  0, or -1 with
+ * the message in err[errlen]. */
+int ftx_admin_webhook_run(struct ftx_db *db, void *arg, char *err,
+    size_t errlen);
 
 /* Writes the usage lines of the webhook commands to out, each indented
  * by two spaces. */

@@ -47,16 +47,6 @@ discard(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-static int
-curl_init_once(void)
-{
-	static int done;
-
-	if (!done && curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
-		done = 1;
-	return done ? 0 : -1;
-}
-
 static struct curl_slist *
 headers(const struct ftx_webhook_request *rq)
 {
@@ -155,8 +145,9 @@ ftx_webhook_send(const struct ftx_webhook_request *rq,
 	    res->error, sizeof(res->error)) == -1)
 		return -1;
 	snprintf(res->error, sizeof(res->error), "out of memory");
-	if (curl_init_once() == -1 || (c = curl_easy_init()) == NULL ||
-	    (h = headers(rq)) == NULL)
+	/* curl_easy_init() initialises libcurl once per process (the
+	 * workers are single-threaded). */
+	if ((c = curl_easy_init()) == NULL || (h = headers(rq)) == NULL)
 		goto out;
 	/* A name is pinned to the address just checked: curl does not look
 	 * it up again.  An IP literal needs no lookup. */

@@ -86,17 +86,14 @@ new_export() {
 	[ "$CODE" = 201 ] || { diag "POST: $CODE $BODY"; return 1; }
 	jv 'd["exportId"]'
 }
+# reload_exportd: SIGHUP, then every old worker gone and new ones running.
 reload_exportd() {
 	_m=$(cat "$FTX_STACK_DIR/pid/ftx-exportd.pid")
-	_old=$(pgrep -P "$_m" | sort)
-	_n=$(grep -c 'reloaded: restarting' "$LOG")
-	kill -HUP "$_m"
+	_old=$(pgrep -P "$_m" | tr '\n' ' ')
+	kill -HUP "$_m" || return 1
 	# shellcheck disable=SC2016
-	wait_for 20 bash -c '[ "$(grep -c "reloaded: restarting" "$1")" -gt "$2" ]' \
-	    bash "$LOG" "$_n" || return 1
-	# shellcheck disable=SC2016
-	wait_for 30 bash -c 'for p in $1; do kill -0 $p 2>/dev/null && exit 1; done
-	    [ "$(pgrep -P "$2" | wc -l)" -ge 2 ]' bash "$_old" "$_m"
+	wait_for 40 bash -c 'for p in $1; do kill -0 "$p" 2>/dev/null && exit 1; done
+	    test "$(pgrep -P "$2" | wc -l)" -ge 2' bash "$_old" "$_m"
 }
 
 for t in ta tb tc; do
