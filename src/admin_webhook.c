@@ -24,6 +24,18 @@ struct wcommand {
 	const char *usage;
 };
 
+/* Shows a secret once: after id (when not NULL), on its own line; then
+ * wipes it. */
+static void
+show_secret(const char *id, char *secret)
+{
+	if (id != NULL)
+		printf("%s\n", id);
+	printf("%s\n", secret);
+	fflush(stdout);
+	explicit_bzero(secret, FTX_WEBHOOK_SECRET_LEN);
+}
+
 static int
 run_add(struct ftx_db *db, const struct ftx_admin_webhook *a,
     char *err, size_t errlen)
@@ -33,9 +45,7 @@ run_add(struct ftx_db *db, const struct ftx_admin_webhook *a,
 	if (ftx_webhook_endpoint_add(db, a->tenant, a->url, a->events, id,
 	    secret, err, errlen) == -1)
 		return -1;
-	printf("%s\n%s\n", id, secret);
-	fflush(stdout);
-	explicit_bzero(secret, sizeof(secret));
+	show_secret(id, secret);
 	return 0;
 }
 
@@ -68,9 +78,7 @@ run_rotate(struct ftx_db *db, const struct ftx_admin_webhook *a,
 
 	if (ftx_webhook_endpoint_rotate(db, a->id, secret, err, errlen) == -1)
 		return -1;
-	printf("%s\n", secret);
-	fflush(stdout);
-	explicit_bzero(secret, sizeof(secret));
+	show_secret(NULL, secret);
 	return 0;
 }
 
@@ -119,25 +127,21 @@ parse(const struct wcommand *c, int argc, char **argv,
 {
 	const char **slot[] = { ['t'] = &a->tenant, ['u'] = &a->url,
 	    ['e'] = &a->events, ['p'] = &a->endpoint, ['v'] = &a->event };
-	char seen[8] = "";
 	const char *r;
 	int ch;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+", wlongopts, NULL)) != -1) {
+	optind = 0;	/* glibc: restart scanning */
+	while ((ch = getopt_long(argc, argv, "+", wlongopts, NULL)) != -1)
+		/* Each option once, and only those of the verb. */
 		if (ch == '?' || strchr(c->allowed, ch) == NULL ||
-		    *slot[ch] != NULL)
+		    *slot[ch] != NULL || (*slot[ch] = optarg) == NULL)
 			return -1;
-		*slot[ch] = optarg;
-		seen[strlen(seen)] = (char)ch;
-	}
 	for (r = c->required; *r != '\0'; r++)
-		if (strchr(seen, *r) == NULL)
+		if (*slot[(unsigned char)*r] == NULL)
 			return -1;
 	if (argc - optind != c->npos)
 		return -1;
-	if (c->npos == 1)
-		a->id = argv[optind];
+	a->id = c->npos == 1 ? argv[optind] : NULL;
 	return 0;
 }
 
