@@ -202,6 +202,26 @@ addr_text(const struct sockaddr *sa, char *buf, size_t len)
 	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]" : "%s", a);
 }
 
+/* Appends sa's text to the comma-separated list in addr[addrlen] if it
+ * fits and is not there yet. */
+static void
+add_addr(const struct sockaddr *sa, char *addr, size_t addrlen)
+{
+	char one[INET6_ADDRSTRLEN + 3];
+	size_t used = strlen(addr), n;
+	const char *p;
+
+	addr_text(sa, one + 1, sizeof(one) - 1);
+	n = strlen(one + 1);
+	for (p = addr; (p = strstr(p, one + 1)) != NULL; p += n)
+		if ((p == addr || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return;
+	one[0] = ',';
+	p = used == 0 ? one + 1 : one;
+	if (used + strlen(p) < addrlen)
+		memcpy(addr + used, p, strlen(p) + 1);
+}
+
 int
 ftx_webhook_resolve(const struct ftx_webhook_target *t, int allow_private,
     char *addr, size_t addrlen, char *err, size_t errlen)
@@ -211,6 +231,9 @@ ftx_webhook_resolve(const struct ftx_webhook_target *t, int allow_private,
 	char first[INET6_ADDRSTRLEN + 2];
 	int gai;
 
+	if (addrlen == 0)
+		return -1;
+	addr[0] = '\0';
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -224,17 +247,14 @@ ftx_webhook_resolve(const struct ftx_webhook_target *t, int allow_private,
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
 			continue;
 		why = ftx_webhook_addr_refused(ai->ai_addr);
-		if (why == NULL || allow_private) {
-			addr_text(ai->ai_addr, addr, addrlen);
-			freeaddrinfo(res);
-			return 0;
-		}
-		if (ai == res || strstr(err, "refused") == NULL) {
+		if (why == NULL || allow_private)
+			add_addr(ai->ai_addr, addr, addrlen);
+		else if (strstr(err, "refused") == NULL) {
 			addr_text(ai->ai_addr, first, sizeof(first));
 			snprintf(err, errlen, "address %s of %s refused (%s)",
 			    first, t->name, why);
 		}
 	}
 	freeaddrinfo(res);
-	return -1;
+	return addr[0] != '\0' ? 0 : -1;
 }

@@ -39,10 +39,11 @@ const char *ftx_webhook_addr_refused(const struct sockaddr *sa);
 int ftx_webhook_url_parse(const char *url, struct ftx_webhook_target *t,
     char *err, size_t errlen);
 
-/* Resolves t->name and writes the first address that may be used, as
- * text ("192.0.2.1" or "[2001:db8::1]"), into addr[addrlen].  0, or -1
- * with the reason in err[errlen] (no address, or all refused: the first
- * refused one is named). */
+/* Resolves t->name and writes the addresses that may be used, as text
+ * separated by commas ("192.0.2.1,[2001:db8::1]", as CURLOPT_RESOLVE
+ * takes them; as many as fit), into addr[addrlen].  0, or -1 with the
+ * reason in err[errlen] (no address, or all refused: the first refused
+ * one is named). */
 int ftx_webhook_resolve(const struct ftx_webhook_target *t, int allow_private,
     char *addr, size_t addrlen, char *err, size_t errlen);
 

@@ -131,7 +131,7 @@ ftx_webhook_send(const struct ftx_webhook_request *rq,
 	struct ftx_webhook_target t;
 	struct sendctx ctx;
 	struct curl_slist *h = NULL, *pin = NULL;
-	char addr[64], entry[400];
+	char addr[512], entry[800];
 	CURL *c = NULL;
 	CURLcode rc;
 	int ret = -1;
@@ -149,8 +149,8 @@ ftx_webhook_send(const struct ftx_webhook_request *rq,
 	 * workers are single-threaded). */
 	if ((c = curl_easy_init()) == NULL || (h = headers(rq)) == NULL)
 		goto out;
-	/* A name is pinned to the address just checked: curl does not look
-	 * it up again.  An IP literal needs no lookup. */
+	/* A name is pinned to the addresses just checked: curl does not
+	 * look it up again.  An IP literal needs no lookup. */
 	if (strcmp(t.host, addr) != 0 && t.host[0] != '[') {
 		snprintf(entry, sizeof(entry), "%s:%d:%s", t.host, t.port,
 		    addr);

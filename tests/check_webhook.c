@@ -177,6 +177,19 @@ START_TEST(test_resolve)
 	    err, sizeof(err)), 0);
 	ck_assert_int_eq(ftx_webhook_resolve(&t, 0, addr, sizeof(addr), err,
 	    sizeof(err)), -1);
+	/* Every usable address, once: curl may try each. */
+	ck_assert_int_eq(ftx_webhook_resolve(&t, 1, addr, sizeof(addr), err,
+	    sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(addr, "127.0.0.1"));
+	ck_assert_ptr_null(strstr(strstr(addr, "127.0.0.1") + 1, "127.0.0.1"));
+	/* What does not fit is left out, never cut. */
+	ck_assert_int_eq(ftx_webhook_url_parse("http://127.0.0.1:8/", &t,
+	    err, sizeof(err)), 0);
+	ck_assert_int_eq(ftx_webhook_resolve(&t, 1, addr, 10, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(addr, "127.0.0.1");
+	ck_assert_int_eq(ftx_webhook_resolve(&t, 1, addr, 9, err,
+	    sizeof(err)), -1);
 }
 END_TEST
 
