@@ -145,7 +145,8 @@ is "list: every tenant's" "$(admin webhook list | wc -l)" 2
 
 # ------------------------------------------------------------ TEMP
 # TEMP until the notifier interface lands (issue 12 part 1): a trigger
-# writes the events.
+# writes the events; once src/notify_webhook.c is there, it does.
+[ -f "$FTX_SRCDIR/src/notify_webhook.c" ] ||
 psql "$FTX_DSN" -Xq -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || bail "temp trigger"
 CREATE FUNCTION tmp_webhook() RETURNS trigger LANGUAGE plpgsql AS $f$
 DECLARE t text;
@@ -158,7 +159,8 @@ BEGIN
 	    AND enabled AND t = ANY (events)),
 	ev AS (INSERT INTO webhook_events (id, tenant_id, type, export_id)
 	    SELECT 'evt_' || replace(gen_random_uuid()::text, '-', ''),
-	    NEW.tenant_id, t, NEW.id WHERE EXISTS (SELECT 1 FROM ep) RETURNING id)
+	    NEW.tenant_id, t, NEW.id WHERE EXISTS (SELECT 1 FROM ep)
+	    ON CONFLICT (export_id, type) DO NOTHING RETURNING id)
 	INSERT INTO webhook_deliveries (event_id, endpoint_id)
 	    SELECT ev.id, ep.id FROM ev, ep;
 	PERFORM pg_notify('ftx_webhook', '');
