@@ -189,15 +189,8 @@ run_export_list(struct ftx_db *db, struct args *a, char *err, size_t errlen)
 static int
 check_export_list(struct args *a, char *err, size_t errlen)
 {
-	static const char *const statuses[] = { "PENDING", "READY", "FAILED",
-	    "EXPIRED", NULL };
-	int i;
-
-	if (a->status == NULL)
+	if (a->status == NULL || ftx_exports_status_valid(a->status))
 		return 0;
-	for (i = 0; statuses[i] != NULL; i++)
-		if (strcmp(a->status, statuses[i]) == 0)
-			return 0;
 	snprintf(err, errlen, "--status must be PENDING, READY, FAILED or "
 	    "EXPIRED");
 	return -1;
@@ -207,6 +200,30 @@ static int
 run_export_show(struct ftx_db *db, struct args *a, char *err, size_t errlen)
 {
 	return ftx_exports_show(db, a->pos[0], stdout, err, errlen);
+}
+
+/* Cancels a PENDING export of any user, as its owner's DELETE would. */
+static int
+run_export_cancel(struct ftx_db *db, struct args *a, char *err,
+    size_t errlen)
+{
+	static const char *const why[] = {
+		[FTX_EXPORTS_NOT_FOUND] = "no such export",
+		[FTX_EXPORTS_CONFLICT] = "the export is not PENDING",
+		[FTX_EXPORTS_KEY_REUSED] = "cannot cancel the export",
+		[FTX_EXPORTS_DOWN] = "the database is unavailable",
+		[FTX_EXPORTS_ERROR] = "cannot cancel the export",
+	};
+	struct ftx_export *e = NULL;
+	enum ftx_exports_rc rc;
+
+	rc = ftx_exports_cancel(db, a->pos[0], NULL, &e);
+	if (rc == FTX_EXPORTS_OK)
+		printf("%s\n", ftx_export_id(e));
+	else
+		snprintf(err, errlen, "%s: %.100s", why[rc], a->pos[0]);
+	ftx_export_free(e);
+	return rc == FTX_EXPORTS_OK ? 0 : -1;
 }
 
 static const struct command commands[] = {
@@ -232,6 +249,8 @@ static const struct command commands[] = {
 	    "export list [--tenant T] [--user USER_ID] [--status S]" },
 	{ "export", "show", "", "", 1, NULL, run_export_show,
 	    "export show EXPORT_ID" },
+	{ "export", "cancel", "", "", 1, NULL, run_export_cancel,
+	    "export cancel EXPORT_ID" },
 	{ "demo-data", NULL, "tSTD", "tSTD", 0, NULL, run_demo_data,
 	    "demo-data --tenant T --suppliers N --transfers N --seed S" },
 };
@@ -355,6 +374,7 @@ with_db(const char *path, int (*fn)(struct ftx_db *, void *, char *, size_t),
 		fprintf(stderr, "ftx-admin: out of memory\n");
 		goto out;
 	}
+	ftx_db_set_prepared(db, cfg.prepared_statements);
 	if (ftx_db_conn(db) == NULL) {
 		fprintf(stderr, "ftx-admin: cannot connect to the database\n");
 		goto out;

@@ -19,22 +19,18 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "exports.h"
 #include "httpcond.h"
 #include "log.h"
 #include "signurl.h"
+#include "sink.h"
 #include "store.h"
 
-#define DOWNLOAD_SQL \
-	"SELECT e.file_path, e.file_size, e.sha256, " \
-	"(extract(epoch FROM coalesce(e.completed_at, e.updated_at)) " \
-	"* 1000000)::bigint FROM exports e " \
-	"WHERE e.id = $1 AND e.status = 'READY' AND e.expires_at > now()"
-
-/* What the database says of a READY export. */
+/* What the exports module says of a READY export. */
 struct download {
 	const char	*id;
 	const char	*path;
-	const char	*size;		/* decimal, as PostgreSQL prints it */
+	char		 size[24];
 	const char	*sha256;
 	int64_t		 completed;	/* usec: Last-Modified */
 };
@@ -54,10 +50,12 @@ download_headers(const struct download *d, int full, char *buf, size_t len)
 	    "Cache-Control: private, no-store\r\n", d->sha256, date);
 	if (full && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n,
-		    "Content-Type: text/csv; charset=utf-8\r\n"
+		    "Content-Type: %s\r\n"
 		    "Content-Disposition: attachment; "
-		    "filename=\"funding-transfers-%s.csv\"\r\n"
-		    "Content-Length: %s\r\n", d->id, d->size);
+		    "filename=\"funding-transfers-%s%s\"\r\n"
+		    "Content-Length: %s\r\n",
+		    ftx_sink_format(FTX_SINK_PLAIN)->content_type, d->id,
+		    ftx_sink_format(FTX_SINK_PLAIN)->suffix, d->size);
 	return n > 0 && (size_t)n < len ? n : -1;
 }
 
@@ -158,13 +156,14 @@ ftx_api_download(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params)
 {
 	struct download d;
+	struct ftx_export *e = NULL;
 	char *values[2] = { NULL, NULL };
-	const char *p[1] = { params->value[0] };
+	const char *id = params->value[0];
 	long long expires = 0;
-	PGresult *res = NULL;
+	enum ftx_exports_rc rc;
 
 	if (ftx_signurl_query(req->query, values, &expires) == -1 ||
-	    !ftx_signurl_verify(ctx->keys, p[0], values[0], values[1])) {
+	    !ftx_signurl_verify(ctx->keys, id, values[0], values[1])) {
 		ftx_http_send_error(req, FTX_E_INVALID_SIGNATURE, "signature",
 		    "the link is not valid", NULL);
 		goto out;
@@ -176,24 +175,23 @@ ftx_api_download(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		    "the link has expired", NULL);
 		goto out;
 	}
-	if ((res = ftx_db_query(ctx->db, DOWNLOAD_SQL, 1, p)) == NULL) {
+	if ((rc = ftx_exports_download(ctx->db, id, &e)) == FTX_EXPORTS_DOWN) {
 		ftx_api_send_unavailable(req);
 		goto out;
 	}
-	if (!ftx_db_ok(res) || PQntuples(res) != 1 ||
-	    PQgetisnull(res, 0, 0)) {
+	if (rc != FTX_EXPORTS_OK) {
 		ftx_http_send_error(req, FTX_E_LINK_EXPIRED, NULL,
 		    "the export is no longer available", NULL);
 		goto out;
 	}
-	d.id = p[0];
-	d.path = PQgetvalue(res, 0, 0);
-	d.size = PQgetvalue(res, 0, 1);
-	d.sha256 = PQgetvalue(res, 0, 2);
-	d.completed = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	d.id = id;
+	d.path = ftx_export_file_path(e);
+	snprintf(d.size, sizeof(d.size), "%lld", ftx_export_size(e));
+	d.sha256 = ftx_export_sha256(e);
+	d.completed = ftx_export_completed(e);
 	send_file(ctx, req, &d);
 out:
-	PQclear(res);
+	ftx_export_free(e);
 	free(values[0]);
 	free(values[1]);
 }

@@ -15,10 +15,9 @@
 #include "cursor.h"
 #include "exportreq.h"
 #include "exports.h"
+#include "filterjson.h"
 #include "filters.h"
 #include "http.h"
-#include "isotime.h"
-#include "log.h"
 
 #define LIST_SIZE_DEFAULT	20
 #define LIST_SIZE_MAX		100
@@ -159,58 +158,62 @@ out:
 	return rc;
 }
 
-/* Sends the export id (one row of FTX_EXPORT_COLUMNS selected by id and
- * user) with status; 404 when it is not the caller's. */
+/* Sends e (NULL: out of memory) with status, and its Location. */
 static void
 send_export(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
-    const char *id, int status, int with_location)
+    const struct ftx_export *e, int status, int with_location)
 {
-	static const char sql[] = "SELECT " FTX_EXPORT_COLUMNS " FROM "
-	    FTX_EXPORT_FROM " WHERE e.id = $1 AND e.user_id = $2";
-	const char *params[2] = { id, ctx->who.user_id };
-	struct json_object *body;
-	char location[256];
-	PGresult *res;
+	struct json_object *body = NULL;
+	char location[512];
 
-	if ((res = ftx_db_query(ctx->db, sql, 2, params)) == NULL) {
-		ftx_api_send_unavailable(req);
-		return;
-	}
-	if (!ftx_db_ok(res) || PQntuples(res) != 1) {
-		ftx_http_send_error(req, FTX_E_NOT_FOUND, NULL,
-		    "no such export", NULL);
-		PQclear(res);
-		return;
-	}
-	if ((body = ftx_export_json(res, 0, ctx->keys, ctx->cfg->base_url)) ==
-	    NULL) {
+	if (e == NULL || (body = ftx_export_json(e, ctx->keys,
+	    ctx->cfg->base_url)) == NULL) {
 		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
 		    "out of memory", NULL);
-		PQclear(res);
 		return;
 	}
 	snprintf(location, sizeof(location), "Location: /v1/payments/"
-	    "funding-transfers/export/%s\r\n", PQgetvalue(res, 0, 0));
+	    "funding-transfers/export/%s\r\n", ftx_export_id(e));
 	ftx_http_send_json(req, status, body, with_location ? location : NULL);
 	json_object_put(body);
-	PQclear(res);
 }
 
-/* Runs a statement whose result is not needed.  0 done, -1 database
- * unavailable, -2 the statement failed. */
-static int
-db_exec(struct ftx_api_ctx *ctx, const char *sql, int n,
-    const char *const *params)
+/* Answers what the exports module said: e with status when OK, else the
+ * error of rc. */
+static void
+send_result(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    enum ftx_exports_rc rc, const struct ftx_export *e, int status,
+    int with_location)
 {
-	PGresult *res = ftx_db_query(ctx->db, sql, n, params);
-	int rc = res == NULL ? -1 : ftx_db_ok(res) ? 0 : -2;
-
-	PQclear(res);
-	return rc;
+	switch (rc) {
+	case FTX_EXPORTS_OK:
+		send_export(ctx, req, e, status, with_location);
+		break;
+	case FTX_EXPORTS_NOT_FOUND:
+		ftx_http_send_error(req, FTX_E_NOT_FOUND, NULL,
+		    "no such export", NULL);
+		break;
+	case FTX_EXPORTS_CONFLICT:
+		ftx_http_send_error(req, FTX_E_EXPORT_NOT_PENDING, NULL,
+		    "only a PENDING export can be canceled", NULL);
+		break;
+	case FTX_EXPORTS_KEY_REUSED:
+		ftx_http_send_error(req, FTX_E_IDEMPOTENCY_KEY_REUSED,
+		    "Idempotency-Key", "this key was used for a different "
+		    "request", NULL);
+		break;
+	case FTX_EXPORTS_DOWN:
+		ftx_api_send_unavailable(req);
+		break;
+	case FTX_EXPORTS_ERROR:
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "the export could not be created", NULL);
+		break;
+	}
 }
 
 static void
-send_pending_conflict(struct ftx_http_req *req, const char *id)
+send_pending_conflict(struct ftx_http_req *req, const struct ftx_export *e)
 {
 	struct ftx_apierrs errs;
 
@@ -218,121 +221,9 @@ send_pending_conflict(struct ftx_http_req *req, const char *id)
 		return;
 	ftx_apierrs_add(&errs, FTX_E_EXPORT_ALREADY_PENDING, NULL,
 	    "export %s is still PENDING; wait for it or cancel it",
-	    id[0] != '\0' ? id : "(finished meanwhile)");
+	    e != NULL ? ftx_export_id(e) : "(finished meanwhile)");
 	ftx_http_send_errors(req, &errs, NULL);
 	ftx_apierrs_free(&errs);
-}
-
-/*
- * The state part of POST, in one transaction: the idempotency key (a
- * concurrent twin waits on its primary key), the export (the partial
- * unique index allows one PENDING per user), the NOTIFY for the daemons.
- */
-static void
-export_create_tx(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
-    struct export_request *r, const char *idem)
-{
-	static const char purge_sql[] = "DELETE FROM idempotency_keys "
-	    "WHERE user_id = $1 AND key = $2 "
-	    "AND created_at < now() - interval '24 hours'";
-	static const char claim_sql[] = "INSERT INTO idempotency_keys "
-	    "(user_id, key, request_hash) VALUES ($1, $2, $3) "
-	    "ON CONFLICT DO NOTHING";
-	static const char seen_sql[] = "SELECT request_hash, export_id "
-	    "FROM idempotency_keys WHERE user_id = $1 AND key = $2";
-	static const char insert_sql[] = "INSERT INTO exports (tenant_id, "
-	    "user_id, client_type, filters, cc) VALUES ($1, $2, $3, "
-	    "$4::jsonb, ARRAY(SELECT json_array_elements_text($5::json))) "
-	    "RETURNING id";
-	static const char remember_sql[] = "UPDATE idempotency_keys SET "
-	    "export_id = $3, status_code = 201 WHERE user_id = $1 AND key = $2";
-	static const char pending_sql[] = "SELECT id FROM exports "
-	    "WHERE user_id = $1 AND status = 'PENDING'";
-	const char *p[5];
-	char id[FTX_ID_MAX + 1] = "";
-	PGresult *res = NULL;
-	int rc;
-
-	p[0] = ctx->who.user_id;
-	p[1] = idem;
-	p[2] = r->request_hash;
-	if (db_exec(ctx, "BEGIN", 0, NULL) != 0)
-		goto unavailable;
-	if (idem != NULL) {
-		if (db_exec(ctx, purge_sql, 2, p) != 0 ||
-		    (res = ftx_db_query(ctx->db, claim_sql, 3, p)) == NULL ||
-		    !ftx_db_ok(res))
-			goto fail;
-		if (strcmp(PQcmdTuples(res), "0") == 0) {
-			PQclear(res);
-			if ((res = ftx_db_query(ctx->db, seen_sql, 2, p)) ==
-			    NULL || !ftx_db_ok(res) || PQntuples(res) != 1)
-				goto fail;
-			rc = strcmp(PQgetvalue(res, 0, 0), r->request_hash);
-			snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 1));
-			PQclear(res);
-			res = NULL;
-			db_exec(ctx, "ROLLBACK", 0, NULL);
-			if (rc != 0)
-				ftx_http_send_error(req,
-				    FTX_E_IDEMPOTENCY_KEY_REUSED,
-				    "Idempotency-Key", "this key was used for "
-				    "a different request", NULL);
-			else	/* a replay: the first response, as it is now */
-				send_export(ctx, req, id, 201, 1);
-			return;
-		}
-		PQclear(res);
-		res = NULL;
-	}
-	p[0] = ctx->who.tenant_id;
-	p[1] = ctx->who.user_id;
-	p[2] = ftx_role_name(ctx->who.role);
-	p[3] = r->filters_json;
-	p[4] = r->cc_json;
-	if ((res = ftx_db_query(ctx->db, insert_sql, 5, p)) == NULL)
-		goto unavailable;
-	if (ftx_db_sqlstate_is(res, "23505")) {
-		PQclear(res);
-		res = NULL;
-		db_exec(ctx, "ROLLBACK", 0, NULL);
-		p[0] = ctx->who.user_id;
-		if ((res = ftx_db_query(ctx->db, pending_sql, 1, p)) == NULL)
-			goto unavailable;
-		if (ftx_db_ok(res) && PQntuples(res) == 1)
-			snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
-		PQclear(res);
-		send_pending_conflict(req, id);
-		return;
-	}
-	if (!ftx_db_ok(res) || PQntuples(res) != 1)
-		goto fail;
-	snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	res = NULL;
-	p[0] = ctx->who.user_id;
-	p[1] = idem;
-	p[2] = id;
-	if (idem != NULL && db_exec(ctx, remember_sql, 3, p) != 0)
-		goto fail;
-	p[0] = id;
-	if (db_exec(ctx, "SELECT pg_notify('ftx_export', $1)", 1, p) != 0 ||
-	    db_exec(ctx, "COMMIT", 0, NULL) != 0)
-		goto unavailable;
-	send_export(ctx, req, id, 201, 1);
-	return;
-fail:
-	PQclear(res);
-	res = NULL;
-	if (db_exec(ctx, "ROLLBACK", 0, NULL) == -1)
-		goto unavailable;
-	log_err("export creation failed for user %s", ctx->who.user_id);
-	ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
-	    "the export could not be created", NULL);
-	return;
-unavailable:
-	PQclear(res);
-	ftx_api_send_unavailable(req);
 }
 
 void
@@ -340,11 +231,26 @@ ftx_api_export_create(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params)
 {
 	struct export_request r;
+	struct ftx_exports_new n;
+	struct ftx_export *e = NULL;
+	enum ftx_exports_rc rc;
 
 	(void)params;
-	if (export_request_parse(ctx, req, &r) == 0)
-		export_create_tx(ctx, req, &r,
-		    ftx_http_param(req, "HTTP_IDEMPOTENCY_KEY"));
+	if (export_request_parse(ctx, req, &r) == 0) {
+		n.tenant_id = ctx->who.tenant_id;
+		n.user_id = ctx->who.user_id;
+		n.client_type = ftx_role_name(ctx->who.role);
+		n.filters_json = r.filters_json;
+		n.cc_json = r.cc_json;
+		n.idem_key = ftx_http_param(req, "HTTP_IDEMPOTENCY_KEY");
+		n.request_hash = r.request_hash;
+		rc = ftx_exports_create(ctx->db, &n, &e);
+		if (rc == FTX_EXPORTS_CONFLICT)
+			send_pending_conflict(req, e);
+		else
+			send_result(ctx, req, rc, e, 201, 1);
+		ftx_export_free(e);
+	}
 	export_request_free(&r);
 }
 
@@ -352,87 +258,98 @@ void
 ftx_api_export_get(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params)
 {
-	send_export(ctx, req, params->value[0], 200, 0);
+	struct ftx_export *e = NULL;
+	enum ftx_exports_rc rc;
+
+	rc = ftx_exports_get(ctx->db, params->value[0], ctx->who.user_id, &e);
+	send_result(ctx, req, rc == FTX_EXPORTS_ERROR ? FTX_EXPORTS_NOT_FOUND :
+	    rc, e, 200, 0);
+	ftx_export_free(e);
 }
 
 void
 ftx_api_export_cancel(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     const struct ftx_route_params *params)
 {
-	/* The claim is dropped: a worker holding it finds its token gone and
-	 * discards its work (SPEC §8 fencing).  An export whose e-mail went
-	 * out is done already (its next attempt only completes it): 409. */
-	static const char cancel_sql[] = "WITH c AS (UPDATE exports SET "
-	    "status = 'FAILED', failure_reason = 'CANCELED', "
-	    "updated_at = now(), claim_token = NULL, claimed_by = NULL, "
-	    "claimed_until = NULL WHERE id = $1 AND user_id = $2 "
-	    "AND status = 'PENDING' AND mail_sent_at IS NULL RETURNING id) "
-	    "SELECT id, pg_notify('ftx_export_cancel', id) FROM c";
-	static const char exists_sql[] = "SELECT 1 FROM exports "
-	    "WHERE id = $1 AND user_id = $2";
-	const char *p[2] = { params->value[0], ctx->who.user_id };
-	PGresult *res;
-	int canceled, exists;
+	struct ftx_export *e = NULL;
+	enum ftx_exports_rc rc;
 
-	if ((res = ftx_db_query(ctx->db, cancel_sql, 2, p)) == NULL)
-		goto unavailable;
-	canceled = ftx_db_ok(res) && PQntuples(res) == 1;
-	PQclear(res);
-	if (canceled) {
-		send_export(ctx, req, params->value[0], 200, 0);
+	rc = ftx_exports_cancel(ctx->db, params->value[0], ctx->who.user_id,
+	    &e);
+	send_result(ctx, req, rc == FTX_EXPORTS_ERROR ? FTX_EXPORTS_NOT_FOUND :
+	    rc, e, 200, 0);
+	ftx_export_free(e);
+}
+
+/* Writes the page as {"data": [...], "pageInfo": {...}} into w. */
+static void
+render_page(struct ftx_api_ctx *ctx, const struct ftx_exports_page *page,
+    int size, const char *next, struct ftx_jsonw *w)
+{
+	struct json_object *o;
+	const char *text;
+	int i;
+
+	ftx_jsonw_reset(w);
+	ftx_jsonw_lit(w, "{\"data\":[");
+	for (i = 0; i < page->n; i++) {
+		if (i > 0)
+			ftx_jsonw_lit(w, ",");
+		o = ftx_export_json(page->items[i], ctx->keys,
+		    ctx->cfg->base_url);
+		/* Out of memory: never a page with a hole, the page is a
+		 * 500. */
+		if (o == NULL || (text = json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) ==
+		    NULL)
+			w->oom = 1;
+		else
+			ftx_jsonw_lit(w, text);
+		json_object_put(o);
+	}
+	ftx_jsonw_lit(w, "],\"pageInfo\":{\"pageSize\":");
+	ftx_jsonw_int(w, size);
+	ftx_jsonw_lit(w, page->more ? ",\"hasNextPage\":true,\"nextCursor\":" :
+	    ",\"hasNextPage\":false,\"nextCursor\":");
+	ftx_jsonw_string(w, next[0] != '\0' ? next : NULL);
+	ftx_jsonw_lit(w, "}}");
+}
+
+/* The cursor after e into buf[len].  0, or -1 when its id does not fit. */
+static int
+page_cursor(const struct ftx_export *e, char *buf, size_t len)
+{
+	struct ftx_cursor c;
+	size_t n = strlen(ftx_export_id(e));
+
+	if (n >= sizeof(c.id))
+		return -1;
+	memcpy(c.id, ftx_export_id(e), n + 1);
+	c.usec = ftx_export_created(e);
+	return ftx_cursor_encode(&c, buf, len);
+}
+
+/* Answers the page: the cursor after its last item when more follow. */
+static void
+send_page(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
+    const struct ftx_exports_page *page, int size)
+{
+	char next[FTX_CURSOR_LEN] = "";
+
+	if (page->more && page->n > 0 &&
+	    page_cursor(page->items[page->n - 1], next, sizeof(next)) == -1) {
+		/* A cut id would resume the list at another row. */
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "the next page cannot be named", NULL);
 		return;
 	}
-	if ((res = ftx_db_query(ctx->db, exists_sql, 2, p)) == NULL)
-		goto unavailable;
-	exists = ftx_db_ok(res) && PQntuples(res) == 1;
-	PQclear(res);
-	if (exists)
-		ftx_http_send_error(req, FTX_E_EXPORT_NOT_PENDING, NULL,
-		    "only a PENDING export can be canceled", NULL);
+	render_page(ctx, page, size, next, &ctx->page);
+	if (ctx->page.oom)
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "out of memory", NULL);
 	else
-		ftx_http_send_error(req, FTX_E_NOT_FOUND, NULL,
-		    "no such export", NULL);
-	return;
-unavailable:
-	ftx_api_send_unavailable(req);
-}
-
-/* The status condition of the list, as the API shows statuses. */
-static const char *
-status_condition(const char *status)
-{
-	static const struct {
-		const char *name, *sql;
-	} map[] = {
-		{ "PENDING", " AND e.status = 'PENDING'" },
-		{ "READY", " AND e.status = 'READY' AND e.expires_at > now()" },
-		{ "FAILED", " AND e.status = 'FAILED'" },
-		{ "EXPIRED", " AND (e.status = 'EXPIRED' OR (e.status = 'READY' "
-		    "AND e.expires_at <= now()))" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(status, map[i].name) == 0)
-			return map[i].sql;
-	return NULL;
-}
-
-static void
-export_item(struct ftx_api_ctx *ctx, const PGresult *res, int row,
-    struct ftx_jsonw *w)
-{
-	struct json_object *o = ftx_export_json(res, row, ctx->keys,
-	    ctx->cfg->base_url);
-	const char *text = NULL;
-
-	/* Out of memory: never a page with a hole, the page is a 500. */
-	if (o == NULL || (text = json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) == NULL)
-		w->oom = 1;
-	else
-		ftx_jsonw_lit(w, text);
-	json_object_put(o);
+		ftx_http_send_json_text(req, 200, ctx->page.buf, ctx->page.len,
+		    NULL);
 }
 
 void
@@ -441,15 +358,13 @@ ftx_api_export_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 {
 	static const char *const own[] = { "size", "cursor", "status", NULL };
 	char *values[3] = { NULL, NULL, NULL };
-	char limit[16];
 	struct ftx_apierrs errs;
 	struct ftx_cursor cursor;
-	struct ftx_query q;
-	const char *cond = "";
+	struct ftx_exports_page page;
+	enum ftx_exports_rc rc;
 	int size;
 
 	(void)params;
-	ftx_query_init(&q);
 	if (ftx_apierrs_init(&errs) == -1)
 		return;
 	ftx_api_own_params(req->query, own, values, &errs);
@@ -458,26 +373,24 @@ ftx_api_export_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	if (values[1] != NULL && ftx_cursor_decode(values[1], &cursor) == -1)
 		ftx_apierrs_add(&errs, FTX_E_INVALID_CURSOR, "cursor",
 		    "not a cursor returned by this list");
-	if (values[2] != NULL && (cond = status_condition(values[2])) == NULL)
+	if (values[2] != NULL && !ftx_exports_status_valid(values[2]))
 		ftx_apierrs_add(&errs, FTX_E_INVALID_PARAMETER, "status",
 		    "must be PENDING, READY, FAILED or EXPIRED");
 	if (errs.count > 0) {
 		ftx_http_send_errors(req, &errs, NULL);
 		goto out;
 	}
-	ftx_query_sql(&q, "SELECT " FTX_EXPORT_COLUMNS " FROM " FTX_EXPORT_FROM
-	    " WHERE e.user_id = ");
-	ftx_query_param(&q, ctx->who.user_id, "");
-	ftx_query_sql(&q, cond);
-	if (values[1] != NULL)
-		ftx_cursor_where(&cursor, "e.created_at", "e.id", &q);
-	snprintf(limit, sizeof(limit), "%d", size + 1);
-	ftx_query_sql(&q, " ORDER BY e.created_at DESC, e.id DESC LIMIT ");
-	ftx_query_param(&q, limit, "::int");
-	ftx_api_send_page(ctx, req, &q, size, FTX_EXPORT_COL_CREATED,
-	    FTX_EXPORT_COL_ID, NULL, export_item);
+	rc = ftx_exports_list_page(ctx->db, ctx->who.user_id, values[2],
+	    values[1] != NULL ? &cursor : NULL, size, &page);
+	if (rc == FTX_EXPORTS_OK)
+		send_page(ctx, req, &page, size);
+	else if (rc == FTX_EXPORTS_DOWN)
+		ftx_api_send_unavailable(req);
+	else
+		ftx_http_send_error(req, FTX_E_INTERNAL_ERROR, NULL,
+		    "the list could not be read", NULL);
+	ftx_exports_page_free(&page);
 out:
-	ftx_query_free(&q);
 	ftx_apierrs_free(&errs);
 	free(values[0]);
 	free(values[1]);

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "api.h"
+#include "columns.h"
 #include "cursor.h"
 #include "filters.h"
 #include "isotime.h"
@@ -22,34 +23,11 @@
 #define SIZE_DEFAULT		50
 #define SIZE_MAX_		500
 
-enum {
-	COL_ID, COL_CREATED, COL_STATUS, COL_AMOUNT, COL_CURRENCY,
-	COL_SOURCE_ACCOUNT, COL_TARGET_ACCOUNT, COL_SUPPLIER, COL_REFERENCE,
-	COL_RELATED_TYPE, COL_RELATED_ID, COL_FAILURE
-};
-
-/* The transfer alone: account types and supplier names come from the
- * responder's cache (dimcache.h). */
-#define TRANSFER_COLUMNS \
-	"ft.id, ft.created_at, ft.status, ft.amount::text, ft.currency, " \
-	"ft.source_balance_account_id, ft.target_balance_account_id, " \
-	"ft.supplier_id, ft.reference, ft.related_entity_type, " \
-	"ft.related_entity_id, " \
-	"CASE WHEN ft.status = 'FAILED' THEN ft.failure_reason END"
-
+/* The list's expressions read the transfer alone: account types and
+ * supplier names come from the responder's cache (dimcache.h). */
 static const struct ftx_dimcache_cols dim_cols = {
-	COL_SOURCE_ACCOUNT, COL_TARGET_ACCOUNT, COL_SUPPLIER
+	FTX_COL_SOURCE_TYPE, FTX_COL_TARGET_TYPE, FTX_COL_SUPPLIER_EXT
 };
-
-/* A column as a JSON string, or null. */
-static void
-put_text(struct ftx_jsonw *w, const char *key, const PGresult *res, int row,
-    int col)
-{
-	ftx_jsonw_lit(w, key);
-	ftx_jsonw_string(w, PQgetisnull(res, row, col) ? NULL :
-	    PQgetvalue(res, row, col));
-}
 
 static int
 transfer_rows(struct ftx_api_ctx *ctx, const PGresult *res, int n)
@@ -57,45 +35,73 @@ transfer_rows(struct ftx_api_ctx *ctx, const PGresult *res, int n)
 	return ftx_dimcache_fill(ctx->dims, ctx->db, res, n, &dim_cols);
 }
 
-/* The 13 CSV columns of one transfer, written straight into the page:
- * a list answers 50 rows (up to 500), so no object per field. */
+/* One column of one row as its kind says: the time without its fraction,
+ * the amount with its currency's digits, text as is, NULL as null. */
+static void
+put_value(const PGresult *res, int row, int col, struct ftx_jsonw *w)
+{
+	char when[FTX_ISOTIME_LEN], amount[FTX_MONEY_LEN];
+	const char *v;
+	int64_t usec = 0;
+
+	if (PQgetisnull(res, row, col)) {
+		ftx_jsonw_string(w, NULL);
+		return;
+	}
+	v = PQgetvalue(res, row, col);
+	switch (ftx_columns[col].kind) {
+	case FTX_KIND_TIME:
+		/* PostgreSQL's own text (session TimeZone UTC) is cheaper for
+		 * it to produce than an epoch in numeric arithmetic. */
+		ftx_isotime_parse(v, FTX_ISOTIME_START, &usec);
+		ftx_isotime_format(usec, when);
+		ftx_jsonw_string(w, when);
+		break;
+	case FTX_KIND_AMOUNT:
+		if (ftx_money_format(v, PQgetvalue(res, row, FTX_COL_CURRENCY),
+		    amount, sizeof(amount)) < 0)
+			snprintf(amount, sizeof(amount), "%s", v);
+		ftx_jsonw_string(w, amount);
+		break;
+	default:
+		ftx_jsonw_string(w, v);
+		break;
+	}
+}
+
+/* The 13 columns of one transfer, written straight into the page under
+ * their CSV names: a list answers 50 rows (up to 500), so no object per
+ * field. */
 static void
 transfer_item(struct ftx_api_ctx *ctx, const PGresult *res, int row,
     struct ftx_jsonw *w)
 {
-	char when[FTX_ISOTIME_LEN], amount[FTX_MONEY_LEN];
 	const struct ftx_dimcache_refs *refs = ftx_dimcache_row(ctx->dims,
 	    row);
-	int64_t usec = 0;
+	int col;
 
-	/* PostgreSQL's own text (session TimeZone UTC) is cheaper for it to
-	 * produce than an epoch in numeric arithmetic. */
-	ftx_isotime_parse(PQgetvalue(res, row, COL_CREATED), FTX_ISOTIME_START,
-	    &usec);
-	ftx_isotime_format(usec, when);
-	if (ftx_money_format(PQgetvalue(res, row, COL_AMOUNT),
-	    PQgetvalue(res, row, COL_CURRENCY), amount, sizeof(amount)) < 0)
-		snprintf(amount, sizeof(amount), "%s",
-		    PQgetvalue(res, row, COL_AMOUNT));
-	put_text(w, "{\"transferId\":", res, row, COL_ID);
-	ftx_jsonw_lit(w, ",\"createdAt\":");
-	ftx_jsonw_string(w, when);
-	put_text(w, ",\"status\":", res, row, COL_STATUS);
-	ftx_jsonw_lit(w, ",\"amount\":");
-	ftx_jsonw_string(w, amount);
-	put_text(w, ",\"currency\":", res, row, COL_CURRENCY);
-	ftx_jsonw_lit(w, ",\"sourceBalanceAccountType\":");
-	ftx_jsonw_string(w, refs->source_type);
-	ftx_jsonw_lit(w, ",\"targetBalanceAccountType\":");
-	ftx_jsonw_string(w, refs->target_type);
-	ftx_jsonw_lit(w, ",\"supplierExternalId\":");
-	ftx_jsonw_string(w, refs->supplier_external_id);
-	ftx_jsonw_lit(w, ",\"supplierName\":");
-	ftx_jsonw_string(w, refs->supplier_name);
-	put_text(w, ",\"reference\":", res, row, COL_REFERENCE);
-	put_text(w, ",\"relatedEntityType\":", res, row, COL_RELATED_TYPE);
-	put_text(w, ",\"relatedEntityId\":", res, row, COL_RELATED_ID);
-	put_text(w, ",\"failureReason\":", res, row, COL_FAILURE);
+	ftx_jsonw_lit(w, "{");
+	for (col = 0; col < FTX_COLUMNS; col++) {
+		/* The first key goes without its leading comma. */
+		ftx_jsonw_lit(w, ftx_columns[col].json_key + (col == 0));
+		switch (ftx_columns[col].src) {
+		case FTX_SRC_SOURCE_TYPE:
+			ftx_jsonw_string(w, refs->source_type);
+			break;
+		case FTX_SRC_TARGET_TYPE:
+			ftx_jsonw_string(w, refs->target_type);
+			break;
+		case FTX_SRC_SUPPLIER_EXT:
+			ftx_jsonw_string(w, refs->supplier_external_id);
+			break;
+		case FTX_SRC_SUPPLIER_NAME:
+			ftx_jsonw_string(w, refs->supplier_name);
+			break;
+		case FTX_SRC_ROW:
+			put_value(res, row, col, w);
+			break;
+		}
+	}
 	ftx_jsonw_lit(w, "}");
 }
 
@@ -137,12 +143,12 @@ ftx_api_transfer_list(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	if (supplier_ids != NULL)
 		ids_param = ftx_query_add(&q, supplier_ids);
 	if (ftx_transfers_page(ctx->db, ctx->dims, ctx->who.tenant_id,
-	    ctx->who.supplier_id, TRANSFER_COLUMNS, &f, ids_param,
+	    ctx->who.supplier_id, ftx_columns_list_select(), &f, ids_param,
 	    values[1] != NULL ? &cursor : NULL, size + 1, &q) == -1) {
 		ftx_api_send_unavailable(req);
 		goto out;
 	}
-	ftx_api_send_page(ctx, req, &q, size, COL_CREATED, COL_ID,
+	ftx_api_send_page(ctx, req, &q, size, FTX_COL_CREATED, FTX_COL_ID,
 	    transfer_rows, transfer_item);
 out:
 	free(supplier_ids);

@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "store.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
@@ -88,6 +89,7 @@ static int starttls_from_name(const char *);
 
 static const struct opt opts[] = {
 	SECRET("database", "conninfo", conninfo, ""),
+	BOOL("database", "prepared_statements", prepared_statements, "on"),
 
 	STR("fcgi", "listen", listen, ""),
 	INT("fcgi", "children", children, "4", 1, 256),
@@ -106,6 +108,11 @@ static const struct opt opts[] = {
 	STR("exportd", "export_dir", export_dir,
 	    LOCALSTATEDIR "/lib/ftx/exports"),
 	STR("exportd", "user", exportd_user, ""),
+	ENUM("exportd", "store", store, "local", ftx_store_from_name, "local"),
+	SECRET("exportd", "listen_conninfo", listen_conninfo, ""),
+	/* SPEC §17: a hot standby the exports are read from. */
+	SECRET("exportd", "replica_conninfo", replica_conninfo, ""),
+	INT("exportd", "replica_max_wait", replica_max_wait, "30", 0, 3600),
 
 	STR("download", "base_url", base_url, "http://localhost:8080"),
 	STR("download", "secret_file", secret_file,
@@ -129,6 +136,7 @@ static const struct opt opts[] = {
 
 	BOOL("csv", "formula_guard", formula_guard, "on"),
 	BOOL("csv", "bom", bom, "off"),
+	INT("csv", "gzip_level", gzip_level, "6", 1, 9),
 
 	ENUM("log", "level", log_level, "info", ftx_log_level_from_name,
 	    "error, warning, notice, info, debug"),

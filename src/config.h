@@ -26,6 +26,8 @@ enum ftx_mail_transport {
 struct ftx_config {
 	/* [database] */
 	char *conninfo;			/* libpq conninfo; "" = libpq defaults */
+	int prepared_statements;	/* 1; 0 = unnamed statements only
+					   (PgBouncer transaction pooling) */
 
 	/* [fcgi] */
 	char *listen;			/* "" = socket inherited on fd 0,
@@ -46,6 +48,10 @@ struct ftx_config {
 	int retry_delay;		/* 30 s, first backoff delay, doubled each try */
 	char *export_dir;		/* LOCALSTATEDIR "/lib/ftx/exports" */
 	char *exportd_user;		/* "" ; account to switch to (root) */
+	int store;			/* "local": ftx_store_from_name */
+	char *listen_conninfo;		/* "" ; direct session for LISTEN */
+	char *replica_conninfo;		/* "" = exports read from the primary */
+	int replica_max_wait;		/* 30 s to wait for the replica's replay */
 
 	/* [download] */
 	char *base_url;			/* "http://localhost:8080" */
@@ -67,6 +73,7 @@ struct ftx_config {
 	/* [csv] */
 	int formula_guard;		/* 1 */
 	int bom;			/* 0 */
+	int gzip_level;			/* 6, 1..9 */
 
 	/* [log] */
 	int log_level;			/* syslog priority, LOG_INFO */

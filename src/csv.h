@@ -2,32 +2,23 @@
  * csv.h - the export file format of SPEC §9.
  *
  * Rows arrive from PostgreSQL as COPY text-format lines (tab-separated, \N
- * for NULL, backslash escapes) of the 13 columns below, in this order, and
- * leave as CSV lines ("; " separated, quoted when needed, formula-guarded,
- * "\n" terminated).  Everything is appended to one reusable buffer: no
+ * for NULL, backslash escapes) of the 13 columns of columns.h, in its
+ * order, and leave as CSV lines ("; " separated, quoted when needed,
+ * formula-guarded, "\n" terminated), each column written as its kind says:
+ * a time arrives as PostgreSQL prints it with TimeZone UTC
+ * ("2026-01-02 03:04:05.123456+00"), an amount as numeric text
+ * ("1234.5000"), failureReason already NULL unless the status is FAILED
+ * (done in SQL).  Everything is appended to one reusable buffer: no
  * allocation per row once the buffer has grown to the longest row.
- *
- *  0 transferId        ft.id
- *  1 createdAt         ft.created_at as PostgreSQL prints it with
- *                      TimeZone UTC: "2026-01-02 03:04:05.123456+00"
- *  2 status
- *  3 amount            ft.amount::text ("1234.5000")
- *  4 currency
- *  5 sourceBalanceAccountType
- *  6 targetBalanceAccountType
- *  7 supplierExternalId
- *  8 supplierName
- *  9 reference
- * 10 relatedEntityType
- * 11 relatedEntityId
- * 12 failureReason     NULL unless the status is FAILED (done in SQL)
  */
 #ifndef FTX_CSV_H
 #define FTX_CSV_H
 
 #include <stddef.h>
 
-#define FTX_CSV_COLUMNS	13
+#include "columns.h"
+
+#define FTX_CSV_COLUMNS	FTX_COLUMNS
 
 struct ftx_csv_opts {
 	int	formula_guard;	/* prefix ' to free text starting = + - @ TAB CR */

@@ -40,6 +40,7 @@ struct ftx_db {
 	int		 doomed;	/* the server said it ends this session */
 	int		 in_tx;		/* conn was last seen inside BEGIN */
 	int		 lost_tx;	/* conn broke inside BEGIN: see db.h */
+	int		 unprepared;	/* prepared_statements = off */
 	unsigned long	 generation;	/* connections made so far */
 };
 
@@ -101,6 +102,12 @@ ftx_db_set_backoff(struct ftx_db *db, int min_ms, int max_ms)
 	db->backoff_min_ms = min_ms > 0 ? min_ms : 1;
 	db->backoff_max_ms = max_ms >= db->backoff_min_ms ? max_ms :
 	    db->backoff_min_ms;
+}
+
+void
+ftx_db_set_prepared(struct ftx_db *db, int on)
+{
+	db->unprepared = !on;
 }
 
 void
@@ -192,8 +199,13 @@ connect_now(struct ftx_db *db)
 	PQsetNoticeReceiver(db->conn, notice_receiver, db);
 	/* Every statement the service prepares is driven by an index chosen
 	 * by its shape, not its values: a generic plan is made once per
-	 * connection instead of a custom one per execution. */
-	res = PQexec(db->conn, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; "
+	 * connection instead of a custom one per execution.  Unprepared
+	 * (behind a pooler) the setting would stay on a server connection
+	 * that other clients get next, and unnamed statements are planned
+	 * for their values anyway: not set. */
+	res = PQexec(db->conn, db->unprepared ?
+	    "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'" :
+	    "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; "
 	    "SET plan_cache_mode = 'force_generic_plan'");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		first_line(PQerrorMessage(db->conn), msg, sizeof(msg));
@@ -374,7 +386,9 @@ lost_transaction(struct ftx_db *db, const char *sql)
  * Runs sql as a statement prepared on this connection: PostgreSQL parses
  * and plans a query text once per connection instead of once per request.
  * Texts beyond the cache run unprepared, as do texts that fail to prepare
- * (their error then comes from the execution itself).
+ * (their error then comes from the execution itself), and every text when
+ * prepared statements are off: a named one would outlive the transaction
+ * on a server connection the pooler gives to another client next.
  */
 static PGresult *
 run(struct ftx_db *db, PGconn *conn, const char *sql, int n,
@@ -389,7 +403,7 @@ run(struct ftx_db *db, PGconn *conn, const char *sql, int n,
 		if (db->stmts[i].hash == h && db->stmts[i].nparams == n &&
 		    strcmp(db->stmts[i].sql, sql) == 0)
 			goto prepared;
-	if (db->nstmts == STMT_CACHE)
+	if (db->unprepared || db->nstmts == STMT_CACHE)
 		return PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
 	snprintf(name, sizeof(name), "ftx%d", db->nstmts);
 	res = PQprepare(conn, name, sql, n, NULL);

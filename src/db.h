@@ -9,6 +9,13 @@
  * a connection lost inside one never lets the rest run in autocommit.
  * Every session runs with TimeZone UTC, DateStyle ISO and generic plans for
  * the statements it prepares (once per connection, see ftx_db_query).
+ *
+ * Behind a pooler in transaction mode (PgBouncer, pool_mode = transaction)
+ * a session is not a server connection: ftx_db_set_prepared(db, 0) makes
+ * every statement an unnamed one (PQexecParams) and sets nothing on the
+ * session that the pooler does not carry from server to server (TimeZone
+ * and DateStyle are reported parameters, which PgBouncer keeps per client;
+ * plan_cache_mode is not, and is left alone).
  */
 #ifndef FTX_DB_H
 #define FTX_DB_H
@@ -28,6 +35,12 @@ void ftx_db_free(struct ftx_db *db);
  * connect timeout) the next one waits min_ms, doubling to max_ms; a refused
  * connection is retried by the next call.  Defaults 100 ms and 2000 ms. */
 void ftx_db_set_backoff(struct ftx_db *db, int min_ms, int max_ms);
+
+/* on (the default): statements are prepared by name once per connection;
+ * off: unnamed statements only, for a transaction-pooling PgBouncer
+ * ([database] prepared_statements).  Takes effect at the next connection;
+ * call it before the first. */
+void ftx_db_set_prepared(struct ftx_db *db, int on);
 
 /* Returns the live connection, connecting first if there is none or the old
  * one broke (a connection the server closed while it was idle is found out

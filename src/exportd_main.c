@@ -2,6 +2,7 @@
  * exportd_main.c - ftx-exportd: a pool of export workers.
  */
 #include "daemon.h"
+#include "notify.h"
 #include "pool.h"
 #include "worker.h"
 
@@ -30,10 +31,14 @@ main(int argc, char *argv[])
 	static struct ftx_daemon d;
 	struct ftx_pool_hooks hooks = { .arg = &d, .reload = exportd_reload,
 	    .run = exportd_run };
+	/* Notifiers in order; those with effects outside the database (the
+	 * e-mail) last. */
+	struct ftx_notifier mail = { "mail", ftx_notify_mail, &d.cfg };
 	struct ftx_pool_settings set;
 	int rc = 1;
 
 	ftx_daemon_init(&d, "ftx-exportd", argc, argv);
+	ftx_notify_register(&mail);
 	if (ftx_daemon_start(&d) == 0) {
 		set.children = d.cfg.workers;
 		set.max_requests = 0;

@@ -1,45 +1,36 @@
 /*
- * exportgen.c - one export file: snapshot, COPY, CSV, fsync, rename.
+ * exportgen.c - one export file: snapshot, COPY, CSV, sink, store.
  *
  * COPY takes no parameters, so the filter values travel as transaction-
  * local settings (set_config with PQexecParams) that the COPY query reads
- * with current_setting(): the SQL text never holds user input.
+ * with current_setting(): the SQL text never holds user input.  Bytes
+ * leave through the sink (sink.h) into a store file (store.h): this file
+ * names no path and writes no descriptor.
  */
-#include <sys/stat.h>
-#include <sys/types.h>
-
 #include <poll.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <gcrypt.h>
 #include <json-c/json.h>
 
 #include "apierr.h"
 #include "apikey.h"
+#include "columns.h"
 #include "csv.h"
 #include "exportgen.h"
 #include "filters.h"
 #include "filtersql.h"
-#include "hex.h"
 #include "log.h"
 #include "query.h"
+#include "sink.h"
 #include "store.h"
 #include "transfers.h"
 
 #define FLUSH_AT	(256 * 1024)	/* bytes buffered before a write */
 #define CHECK_EVERY	20000		/* rows between claim checks */
-
-#define CSV_COLUMNS \
-	"SELECT ft.id, ft.created_at, ft.status, ft.amount, ft.currency, " \
-	"sba.type, tba.type, s.external_id, s.name, ft.reference, " \
-	"ft.related_entity_type, ft.related_entity_id, " \
-	"CASE WHEN ft.status = 'FAILED' THEN ft.failure_reason END"
 
 struct gen {
 	struct ftx_db		*db;
@@ -48,10 +39,9 @@ struct gen {
 	struct ftx_filters	 filters;
 	struct ftx_query	 q;
 	struct ftx_csvbuf	 buf;
-	gcry_md_hd_t		 md;
-	int			 fd;
-	char			 tmp[FTX_STORE_PATH_MAX];
-	long long		 rows, size;
+	struct ftx_store_file	*file;
+	struct ftx_sink		*sink;
+	long long		 rows;
 };
 
 static int
@@ -120,7 +110,8 @@ prepare_copy(struct gen *g, char *err, size_t errlen)
 		return -1;
 	}
 	ftx_query_init_settings(&g->q);
-	ftx_query_sql(&g->q, "COPY (" CSV_COLUMNS);
+	ftx_query_sql(&g->q, "COPY (SELECT ");
+	ftx_query_sql(&g->q, ftx_columns_copy_select());
 	if (ftx_transfers_scope(g->db, g->job->tenant_id, g->job->supplier_id,
 	    &g->q) == -1)
 		return -1;
@@ -143,19 +134,8 @@ prepare_copy(struct gen *g, char *err, size_t errlen)
 static int
 flush(struct gen *g)
 {
-	size_t off = 0;
-	ssize_t n;
-
-	gcry_md_write(g->md, g->buf.data, g->buf.len);
-	while (off < g->buf.len) {
-		n = write(g->fd, g->buf.data + off, g->buf.len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		off += (size_t)n;
-	}
-	g->size += (long long)g->buf.len;
+	if (ftx_sink_write(g->sink, g->buf.data, g->buf.len) == -1)
+		return -1;
 	g->buf.len = 0;
 	return 0;
 }
@@ -173,15 +153,23 @@ io_reason(const struct ftx_job *job, const char *what, const char *path,
 		snprintf(err, errlen, "The export could not be written");
 }
 
+/* Opens the export's temporary file in the store and the sink of kind
+ * over it. */
 static int
-open_tmp(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
+open_file(struct gen *g, enum ftx_sink_kind kind, char *err, size_t errlen)
 {
-	g->fd = ftx_store_open_tmp(g->cfg->export_dir, g->job->tenant_id,
-	    g->job->id, g->job->token, g->tmp, out->path);
-	if (g->fd == -1) {
-		g->tmp[0] = '\0';
+	struct ftx_store_key key = { g->job->tenant_id, g->job->id,
+	    g->job->token, ftx_sink_format(kind)->suffix };
+
+	if (ftx_store_open(g->cfg, &key, &g->file) == -1) {
 		io_reason(g->job, "cannot create its file in",
 		    g->cfg->export_dir, errno, err, errlen);
+		return -1;
+	}
+	if ((g->sink = ftx_sink_open(kind, g->cfg->gzip_level,
+	    g->file)) == NULL) {
+		io_reason(g->job, "cannot encode", ftx_store_ref(g->file),
+		    errno, err, errlen);
 		return -1;
 	}
 	return 0;
@@ -195,16 +183,8 @@ open_tmp(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
 static int
 check_ids(struct gen *g, char *err, size_t errlen)
 {
-	static const char sql[] = "SELECT 1 FROM exports e "
-	    "JOIN users u ON u.id = e.user_id "
-	    "WHERE e.id = $1 AND e.tenant_id = $2 AND e.user_id = $3 AND "
-	    "CASE WHEN e.client_type = 'SUPPLIER' "
-	    "THEN coalesce(u.supplier_id, '') ELSE '' END = $4";
 	const struct ftx_job *job = g->job;
-	const char *p[4] = { job->id, job->tenant_id, job->user_id,
-	    job->supplier_id };
-	PGresult *res;
-	int rc = -1;
+	enum ftx_queue_rc rc;
 
 	if (!ftx_store_export_id_valid(job->id)) {
 		log_err("export %.64s: the export id cannot name a file",
@@ -212,17 +192,9 @@ check_ids(struct gen *g, char *err, size_t errlen)
 		snprintf(err, errlen, "The export could not be generated");
 		return -1;
 	}
-	if ((res = ftx_db_query(g->db, sql, 4, p)) == NULL)
-		return -1;
-	if (ftx_db_ok(res) && PQntuples(res) == 1)
-		rc = 0;
-	else if (ftx_db_ok(res)) {
-		log_err("export %s: the claimed ids are not the export's "
-		    "(cut short?): refused", job->id);
+	if ((rc = ftx_queue_check_ids(g->db, job)) == FTX_QUEUE_LOST)
 		snprintf(err, errlen, "The export could not be generated");
-	}
-	PQclear(res);
-	return rc;
+	return rc == FTX_QUEUE_OURS ? 0 : -1;
 }
 
 /* Waits up to a second for the server; 0, or -1 when the connection
@@ -282,30 +254,28 @@ stream_rows(struct gen *g, PGconn *conn, ftx_exportgen_check_fn check,
 		goto io;
 	return 0;
 io:
-	io_reason(g->job, "cannot write", g->tmp, errno, err, errlen);
+	io_reason(g->job, "cannot write", ftx_store_ref(g->file), errno, err,
+	    errlen);
 	return -1;
 oom:
 	snprintf(err, errlen, "Out of memory");
 	return -1;
 }
 
-/* Makes the data durable; the file keeps its temporary name. */
+/* Ends the encoding and makes the data durable; the file stays
+ * temporary, and the caller's (out->file). */
 static int
 sync_file(struct gen *g, struct ftx_export_file *out, char *err, size_t errlen)
 {
-	int rc = fsync(g->fd) == -1 ? -1 : 0, saved = errno;
-
-	if (close(g->fd) == -1 && rc == 0) {
-		rc = -1;
-		saved = errno;
-	}
-	g->fd = -1;
-	if (rc == -1) {
-		io_reason(g->job, "cannot write", g->tmp, saved, err, errlen);
+	if (ftx_sink_finish(g->sink, &out->size, out->sha256) == -1 ||
+	    ftx_store_sync(g->file) == -1) {
+		io_reason(g->job, "cannot write", ftx_store_ref(g->file), errno,
+		    err, errlen);
 		return -1;
 	}
-	memcpy(out->tmp, g->tmp, sizeof(out->tmp));
-	g->tmp[0] = '\0';	/* the caller's now */
+	snprintf(out->path, sizeof(out->path), "%s", ftx_store_ref(g->file));
+	out->file = g->file;
+	g->file = NULL;
 	return 0;
 }
 
@@ -315,8 +285,8 @@ ftx_exportgen_publish(const struct ftx_export_file *file, char *err,
 {
 	int saved;
 
-	if (ftx_store_publish(file->tmp, file->path) == -1) {
-		saved = errno;
+	if (file->file == NULL || ftx_store_publish(file->file) == -1) {
+		saved = file->file == NULL ? EINVAL : errno;
 		log_err("cannot publish %s: %s", file->path, strerror(saved));
 		snprintf(err, errlen, "%s", saved == ENOSPC || saved == EDQUOT ?
 		    FTX_EXPORTGEN_DISK_FULL : "The export could not be written");
@@ -326,15 +296,16 @@ ftx_exportgen_publish(const struct ftx_export_file *file, char *err,
 }
 
 void
-ftx_exportgen_discard(const struct ftx_export_file *file)
+ftx_exportgen_discard(struct ftx_export_file *file)
 {
-	if (file->tmp[0] != '\0')
-		unlink(file->tmp);
+	ftx_store_close(file->file);
+	file->file = NULL;
 }
 
 int
 ftx_exportgen_run(struct ftx_db *data, const struct ftx_config *cfg,
-    const struct ftx_job *job, ftx_exportgen_check_fn check, void *check_arg,
+    const struct ftx_job *job, enum ftx_sink_kind kind,
+    ftx_exportgen_check_fn check, void *check_arg,
     struct ftx_export_file *out, char *err, size_t errlen)
 {
 	static struct gen g;	/* the CSV buffer survives between exports */
@@ -345,23 +316,18 @@ ftx_exportgen_run(struct ftx_db *data, const struct ftx_config *cfg,
 	g.db = data;
 	g.cfg = cfg;
 	g.job = job;
-	g.fd = -1;
-	g.tmp[0] = '\0';
-	g.rows = g.size = 0;
+	g.file = NULL;
+	g.sink = NULL;
+	g.rows = 0;
 	g.buf.len = 0;
 	ftx_filters_init(&g.filters);
 	memset(out, 0, sizeof(*out));
 	snprintf(err, errlen, "The database is unavailable");
-	ftx_crypto_init();
-	if (gcry_md_open(&g.md, GCRY_MD_SHA256, 0) != 0) {
-		snprintf(err, errlen, "Out of memory");
-		return -1;
-	}
 	if (sql_ok(data, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	    0, NULL) == -1 || check_ids(&g, err, errlen) == -1 ||
 	    prepare_copy(&g, err, errlen) == -1)
 		goto out;
-	if (open_tmp(&g, out, err, errlen) == -1)
+	if (open_file(&g, kind, err, errlen) == -1)
 		goto out;
 	if ((conn = ftx_db_conn(data)) == NULL)
 		goto out;
@@ -388,19 +354,14 @@ ftx_exportgen_run(struct ftx_db *data, const struct ftx_config *cfg,
 	    sync_file(&g, out, err, errlen) == -1)
 		goto out;
 	out->rows = g.rows;
-	out->size = g.size;
-	ftx_hex_encode(gcry_md_read(g.md, GCRY_MD_SHA256), 32, out->sha256);
 	rc = 0;
 out:
 	PQclear(res);
 	if (rc != 0)
 		/* Also ends a COPY in progress: the next job reconnects. */
 		ftx_db_disconnect(data);
-	if (g.fd != -1)
-		close(g.fd);
-	if (g.tmp[0] != '\0')
-		unlink(g.tmp);
-	gcry_md_close(g.md);
+	ftx_sink_free(g.sink);
+	ftx_store_close(g.file);	/* NULL once it is the caller's */
 	ftx_filters_free(&g.filters);
 	ftx_query_free(&g.q);
 	return rc;

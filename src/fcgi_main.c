@@ -58,6 +58,8 @@ app_child_init(void *arg)
 	char err[512];
 
 	app->db = ftx_db_new(app->d.cfg.conninfo, "ftx-fcgi");
+	if (app->db != NULL)
+		ftx_db_set_prepared(app->db, app->d.cfg.prepared_statements);
 	app->api.auth = ftx_auth_cache_new();
 	app->api.dims = ftx_dimcache_new();
 	if (app->db == NULL || app->api.auth == NULL || app->api.dims == NULL)

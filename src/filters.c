@@ -1,7 +1,7 @@
 /*
  * filters.c - the filter vocabulary of SPEC §7: parsing from a JSON object
- * or a query string, and the normalised JSON form (the WHERE conditions
- * are filtersql.c's).
+ * or a query string (the normalised JSON form and the names are
+ * filterjson.c's, the WHERE conditions filtersql.c's).
  *
  * Both parsers reduce every value to bytes and hand them to one validator
  * per filter, so that JSON bodies, query strings and the stored normal form
@@ -17,13 +17,13 @@
 #include <json-c/json.h>
 
 #include "apierr.h"
+#include "filterjson.h"
 #include "filters.h"
 #include "form.h"
 #include "isotime.h"
 #include "money.h"
 #include "utf8.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define XSTR(x)		STR(x)
 #define STR(x)		#x
 #define FIELD_MAX	512
@@ -37,42 +37,27 @@
 			"targetBalanceAccountType, currency, reference, " \
 			"relatedEntityType, relatedEntityId"
 
-enum fkind {
-	F_FROM, F_TO, F_STATUSES, F_SUPPLIERS, F_AMOUNT_MIN, F_AMOUNT_MAX,
-	F_SOURCE_TYPE, F_TARGET_TYPE, F_CURRENCY, F_REFERENCE,
-	F_RELATED_TYPE, F_RELATED_ID, F_COUNT
-};
-
 #define BIT(k)		(1u << (k))
 
-/* SPEC order, which is also the order of the normal form. */
+/* How each filter is read (filterjson.c spells their names). */
 static const struct {
-	const char	*name;
 	int		 is_array;
 	const char	*bad;		/* NULL: the text check says why */
-} fdefs[F_COUNT] = {
-	[F_FROM]	 = { "createdAtFrom", 0, MSG_DATE },
-	[F_TO]		 = { "createdAtTo", 0, MSG_DATE },
-	[F_STATUSES]	 = { "statuses", 1, "must be one of PENDING, "
-			     "PROCESSING, COMPLETED, FAILED, CANCELED" },
-	[F_SUPPLIERS]	 = { "supplierIds", 1, NULL },
-	[F_AMOUNT_MIN]	 = { "amountMin", 0, MSG_AMOUNT },
-	[F_AMOUNT_MAX]	 = { "amountMax", 0, MSG_AMOUNT },
-	[F_SOURCE_TYPE]	 = { "sourceBalanceAccountType", 0, MSG_BA_TYPE },
-	[F_TARGET_TYPE]	 = { "targetBalanceAccountType", 0, MSG_BA_TYPE },
-	[F_CURRENCY]	 = { "currency", 0, "must be three letters" },
-	[F_REFERENCE]	 = { "reference", 0, NULL },
-	[F_RELATED_TYPE] = { "relatedEntityType", 0, "must be PAYOUT or REFUND" },
-	[F_RELATED_ID]	 = { "relatedEntityId", 0, NULL },
+} fdefs[FTX_F_NKEYS] = {
+	[FTX_F_FROM]		= { 0, MSG_DATE },
+	[FTX_F_TO]		= { 0, MSG_DATE },
+	[FTX_F_STATUSES]	= { 1, "must be one of PENDING, PROCESSING, "
+				    "COMPLETED, FAILED, CANCELED" },
+	[FTX_F_SUPPLIERS]	= { 1, NULL },
+	[FTX_F_AMOUNT_MIN]	= { 0, MSG_AMOUNT },
+	[FTX_F_AMOUNT_MAX]	= { 0, MSG_AMOUNT },
+	[FTX_F_SOURCE_TYPE]	= { 0, MSG_BA_TYPE },
+	[FTX_F_TARGET_TYPE]	= { 0, MSG_BA_TYPE },
+	[FTX_F_CURRENCY]	= { 0, "must be three letters" },
+	[FTX_F_REFERENCE]	= { 0, NULL },
+	[FTX_F_RELATED_TYPE]	= { 0, "must be PAYOUT or REFUND" },
+	[FTX_F_RELATED_ID]	= { 0, NULL },
 };
-
-/* Bit i of ftx_filters.statuses, in SPEC order. */
-static const char *const status_names[] = {
-	"PENDING", "PROCESSING", "COMPLETED", "FAILED", "CANCELED"
-};
-
-_Static_assert(NELEM(status_names) == FTX_FILTERS_NSTATUSES,
-    "FTX_FILTERS_NSTATUSES is the number of status names");
 
 const char ftx_filters_supplier_sql[] =
     "SELECT external_id, id FROM suppliers"
@@ -88,7 +73,7 @@ struct parse {
 	int			 failed;
 	unsigned		 given;		/* query: scalars seen */
 	unsigned		 bad;		/* filters with an error */
-	size_t			 nitems[F_COUNT]; /* query: array elements */
+	size_t			 nitems[FTX_F_NKEYS]; /* query: array elements */
 	const char *const	*own;		/* query: the caller's keys */
 	char			**own_values;
 	uint64_t		 own_seen;
@@ -152,17 +137,17 @@ field_or_null(const char *prefix, const char *s, size_t len, char *buf,
 
 /* Adds an error on prefix + name, or on prefix + name[idx] if idx >= 0. */
 static void
-fail(struct parse *p, enum ftx_apierr e, enum fkind k, long idx,
+fail(struct parse *p, enum ftx_apierr e, enum ftx_filter_key k, long idx,
     const char *msg)
 {
 	char field[FIELD_MAX];
 
 	if (idx >= 0)
 		snprintf(field, sizeof(field), "%s%s[%ld]", p->prefix,
-		    fdefs[k].name, idx);
+		    ftx_filters_key_name(k), idx);
 	else
 		snprintf(field, sizeof(field), "%s%s", p->prefix,
-		    fdefs[k].name);
+		    ftx_filters_key_name(k));
 	ftx_apierrs_add(p->errs, e, field, "%s", msg);
 	p->bad |= BIT(k);
 	p->failed = 1;
@@ -181,9 +166,9 @@ lookup(const char *s, size_t len)
 {
 	int k;
 
-	for (k = 0; k < F_COUNT; k++)
-		if (strlen(fdefs[k].name) == len &&
-		    memcmp(fdefs[k].name, s, len) == 0)
+	for (k = 0; k < FTX_F_NKEYS; k++)
+		if (strlen(ftx_filters_key_name(k)) == len &&
+		    memcmp(ftx_filters_key_name(k), s, len) == 0)
 			return k;
 	return -1;
 }
@@ -196,14 +181,14 @@ is_digit(char c)
 
 /* A createdAtFrom/To bound; s is NUL-terminated, len <= TEXT_MAX. */
 static int
-parse_time(const struct parse *p, enum fkind k, const char *s, size_t len,
-    int64_t *usec)
+parse_time(const struct parse *p, enum ftx_filter_key k, const char *s,
+    size_t len, int64_t *usec)
 {
 	enum ftx_isotime_bound b;
 	char buf[FTX_FILTERS_TEXT_MAX + 1];
 	char *sp;
 
-	b = k == F_FROM ? FTX_ISOTIME_START : FTX_ISOTIME_END;
+	b = k == FTX_F_FROM ? FTX_ISOTIME_START : FTX_ISOTIME_END;
 	if (ftx_isotime_parse(s, b, usec) == 0)
 		return 0;
 	if (!p->query)
@@ -278,38 +263,38 @@ parse_related_type(const char *s, enum ftx_related_type *t)
 /* Stores the checked text s[len] as the value of scalar filter k; 0, or
  * -1 when it is not a valid value. */
 static int
-store_scalar(struct parse *p, enum fkind k, const char *s, size_t len)
+store_scalar(struct parse *p, enum ftx_filter_key k, const char *s, size_t len)
 {
 	struct ftx_filters *f = p->f;
 	int64_t usec;
 
 	switch (k) {
-	case F_FROM:
-	case F_TO:
+	case FTX_F_FROM:
+	case FTX_F_TO:
 		if (parse_time(p, k, s, len, &usec) == -1)
 			return -1;
-		if (k == F_FROM)
+		if (k == FTX_F_FROM)
 			f->has_from = 1, f->from_usec = usec;
 		else
 			f->has_to = 1, f->to_usec = usec;
 		return 0;
-	case F_AMOUNT_MIN:
+	case FTX_F_AMOUNT_MIN:
 		return ftx_money_parse_amount(s, f->amount_min,
 		    sizeof(f->amount_min));
-	case F_AMOUNT_MAX:
+	case FTX_F_AMOUNT_MAX:
 		return ftx_money_parse_amount(s, f->amount_max,
 		    sizeof(f->amount_max));
-	case F_SOURCE_TYPE:
+	case FTX_F_SOURCE_TYPE:
 		return parse_ba_type(s, &f->source_type);
-	case F_TARGET_TYPE:
+	case FTX_F_TARGET_TYPE:
 		return parse_ba_type(s, &f->target_type);
-	case F_CURRENCY:
+	case FTX_F_CURRENCY:
 		return parse_currency(s, f->currency);
-	case F_RELATED_TYPE:
+	case FTX_F_RELATED_TYPE:
 		return parse_related_type(s, &f->related_type);
-	case F_REFERENCE:
-	case F_RELATED_ID:
-		if (set_text(k == F_REFERENCE ? &f->reference :
+	case FTX_F_REFERENCE:
+	case FTX_F_RELATED_ID:
+		if (set_text(k == FTX_F_REFERENCE ? &f->reference :
 		    &f->related_id, s) == -1)
 			nomem(p);
 		return 0;
@@ -321,7 +306,7 @@ store_scalar(struct parse *p, enum fkind k, const char *s, size_t len)
 /* Validates the value s[len] (s[len] == '\0') of a scalar filter and
  * stores it. */
 static void
-set_scalar(struct parse *p, enum fkind k, const char *s, size_t len)
+set_scalar(struct parse *p, enum ftx_filter_key k, const char *s, size_t len)
 {
 	const char *why;
 
@@ -361,22 +346,24 @@ add_supplier(struct parse *p, const char *s)
 /* Validates and stores one element s[len] of an array filter; idx is its
  * position for the error field (-1: none, as in a query string). */
 static void
-add_item(struct parse *p, enum fkind k, long idx, const char *s, size_t len)
+add_item(struct parse *p, enum ftx_filter_key k, long idx, const char *s,
+    size_t len)
 {
-	const char *why;
-	size_t i;
+	const char *why, *names[FTX_FILTERS_NSTATUSES];
+	size_t i, n;
 
 	if ((why = text_problem(s, len)) != NULL) {
 		fail(p, FTX_E_INVALID_FILTER, k, idx,
 		    fdefs[k].bad != NULL ? fdefs[k].bad : why);
 		return;
 	}
-	if (k == F_SUPPLIERS) {
+	if (k == FTX_F_SUPPLIERS) {
 		add_supplier(p, s);
 		return;
 	}
-	for (i = 0; i < NELEM(status_names); i++) {
-		if (strcmp(s, status_names[i]) == 0) {
+	n = ftx_filters_status_names((1u << FTX_FILTERS_NSTATUSES) - 1, names);
+	for (i = 0; i < n; i++) {
+		if (strcmp(s, names[i]) == 0) {
 			p->f->statuses |= 1u << i;
 			return;
 		}
@@ -393,12 +380,12 @@ parse_finish(struct parse *p)
 	size_t ia, ib;
 	int c;
 
-	if (f->has_from && f->has_to && !(p->bad & (BIT(F_FROM) | BIT(F_TO)))
+	if (f->has_from && f->has_to && !(p->bad & (BIT(FTX_F_FROM) | BIT(FTX_F_TO)))
 	    && f->from_usec > f->to_usec)
-		fail(p, FTX_E_INVALID_DATE_RANGE, F_FROM, -1,
+		fail(p, FTX_E_INVALID_DATE_RANGE, FTX_F_FROM, -1,
 		    "createdAtFrom must not be after createdAtTo");
 	if (f->amount_min[0] != '\0' && f->amount_max[0] != '\0' &&
-	    !(p->bad & (BIT(F_AMOUNT_MIN) | BIT(F_AMOUNT_MAX)))) {
+	    !(p->bad & (BIT(FTX_F_AMOUNT_MIN) | BIT(FTX_F_AMOUNT_MAX)))) {
 		/* Canonical decimals: more integer digits is larger; then
 		 * the digits compare as text (no trailing fraction zeros). */
 		a = f->amount_min, b = f->amount_max;
@@ -409,7 +396,7 @@ parse_finish(struct parse *p)
 			c = strcmp(a + ia + (a[ia] == '.'),
 			    b + ib + (b[ib] == '.'));
 		if (c > 0)
-			fail(p, FTX_E_INVALID_AMOUNT_RANGE, F_AMOUNT_MIN, -1,
+			fail(p, FTX_E_INVALID_AMOUNT_RANGE, FTX_F_AMOUNT_MIN, -1,
 			    "amountMin must not be greater than amountMax");
 	}
 	if (!p->failed)
@@ -436,7 +423,7 @@ parse_init(struct parse *p, struct ftx_filters *f, const char *prefix,
 /* --- JSON ---------------------------------------------------------- */
 
 static void
-json_array(struct parse *p, enum fkind k, struct json_object *v)
+json_array(struct parse *p, enum ftx_filter_key k, struct json_object *v)
 {
 	struct json_object *e;
 	size_t i, n;
@@ -466,7 +453,7 @@ json_array(struct parse *p, enum fkind k, struct json_object *v)
 }
 
 static void
-json_scalar(struct parse *p, enum fkind k, struct json_object *v)
+json_scalar(struct parse *p, enum ftx_filter_key k, struct json_object *v)
 {
 	const char *s;
 
@@ -475,7 +462,7 @@ json_scalar(struct parse *p, enum fkind k, struct json_object *v)
 		    (size_t)json_object_get_string_len(v));
 		return;
 	}
-	if ((k == F_AMOUNT_MIN || k == F_AMOUNT_MAX) &&
+	if ((k == FTX_F_AMOUNT_MIN || k == FTX_F_AMOUNT_MAX) &&
 	    (json_object_is_type(v, json_type_int) ||
 	    json_object_is_type(v, json_type_double))) {
 		/* The number as written (json-c keeps a double's text), so
@@ -524,7 +511,7 @@ ftx_filters_from_json(struct ftx_filters *f, struct json_object *obj,
 	}
 	json_object_object_foreach(obj, key, v) {
 		k = lookup(key, strlen(key));
-		if ((flags & FTX_FILTERS_ONLY_SUPPLIERS) && k != F_SUPPLIERS)
+		if ((flags & FTX_FILTERS_ONLY_SUPPLIERS) && k != FTX_F_SUPPLIERS)
 			continue;
 		if (k == -1) {
 			ftx_apierrs_add(errs, FTX_E_UNKNOWN_FIELD,
@@ -532,7 +519,7 @@ ftx_filters_from_json(struct ftx_filters *f, struct json_object *obj,
 			    sizeof(buf)), "unknown filter; known: " MSG_NAMES);
 			p.failed = 1;
 		} else if (v == NULL ||
-		    (k == F_SUPPLIERS && (flags & FTX_FILTERS_IGNORE_SUPPLIERS)))
+		    (k == FTX_F_SUPPLIERS && (flags & FTX_FILTERS_IGNORE_SUPPLIERS)))
 			continue;	/* null: absent */
 		else if (fdefs[k].is_array)
 			json_array(&p, k, v);
@@ -584,7 +571,7 @@ own_piece(struct parse *p, size_t i, const char *raw, size_t rawlen)
 
 /* Elements of an array filter: comma-separated, empty ones ignored. */
 static void
-query_items(struct parse *p, enum fkind k, char *val, size_t vlen)
+query_items(struct parse *p, enum ftx_filter_key k, char *val, size_t vlen)
 {
 	char *s, *c, *end = val + vlen;
 
@@ -647,7 +634,7 @@ query_piece(struct parse *p, const char *s, size_t len)
 		goto out;
 	}
 	if ((p->flags & FTX_FILTERS_ONLY_SUPPLIERS) &&
-	    lookup(key, keylen) != F_SUPPLIERS)
+	    lookup(key, keylen) != FTX_F_SUPPLIERS)
 		goto out;
 	for (i = 0; p->own != NULL && p->own[i] != NULL; i++) {
 		if (strlen(p->own[i]) == keylen &&
@@ -660,7 +647,7 @@ query_piece(struct parse *p, const char *s, size_t len)
 		query_unknown(p, key, keylen);
 		goto out;
 	}
-	if (k == F_SUPPLIERS && (p->flags & FTX_FILTERS_IGNORE_SUPPLIERS))
+	if (k == FTX_F_SUPPLIERS && (p->flags & FTX_FILTERS_IGNORE_SUPPLIERS))
 		goto out;
 	if ((r = ftx_form_decode(raw, rawlen, &val, &vlen)) != 0) {
 		if (r == -2)
@@ -705,143 +692,4 @@ ftx_filters_from_query(struct ftx_filters *f, const char *query,
 			query++;
 	}
 	return parse_finish(&p);
-}
-
-/* --- The normal form ----------------------------------------------- */
-
-/* Adds key: v, taking v; 0, or -1 (v released) when out of memory. */
-static int
-put(struct json_object *o, enum fkind k, struct json_object *v)
-{
-	if (v == NULL)
-		return -1;
-	if (json_object_object_add(o, fdefs[k].name, v) != 0) {
-		json_object_put(v);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-put_string(struct json_object *o, enum fkind k, const char *s)
-{
-	return put(o, k, json_object_new_string(s));
-}
-
-/* The bound as text: with its fraction when it has one and exact is set
- * (the stored form), else to the second (what people see, SPEC §7). */
-static int
-put_time(struct json_object *o, enum fkind k, int64_t usec, int exact)
-{
-	char buf[FTX_ISOTIME_USEC_LEN];
-
-	if (usec % 1000000 == 0 || !exact)
-		ftx_isotime_format(usec, buf);
-	else
-		ftx_isotime_format_usec(usec, buf);
-	return put_string(o, k, buf);
-}
-
-/* The array of strings v[n] without duplicates (first-seen order). */
-static struct json_object *
-unique_array(const char *const *v, size_t n)
-{
-	struct json_object *a, *s;
-	size_t i, j;
-
-	if ((a = json_object_new_array()) == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i && strcmp(v[j], v[i]) != 0; j++)
-			continue;
-		if (j < i)
-			continue;
-		if ((s = json_object_new_string(v[i])) == NULL ||
-		    json_object_array_add(a, s) != 0) {
-			json_object_put(s);
-			json_object_put(a);
-			return NULL;
-		}
-	}
-	return a;
-}
-
-size_t
-ftx_filters_status_names(unsigned statuses, const char **names)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < NELEM(status_names); i++)
-		if (statuses & (1u << i))
-			names[n++] = status_names[i];
-	return n;
-}
-
-const char *
-ftx_filters_ba_name(enum ftx_ba_type t)
-{
-	return t == FTX_BA_MARKETPLACE ? "MARKETPLACE" :
-	    t == FTX_BA_SUPPLIER ? "SUPPLIER" : NULL;
-}
-
-const char *
-ftx_filters_rel_name(enum ftx_related_type t)
-{
-	return t == FTX_REL_PAYOUT ? "PAYOUT" : t == FTX_REL_REFUND ?
-	    "REFUND" : NULL;
-}
-
-static struct json_object *
-to_json(const struct ftx_filters *f, int exact)
-{
-	struct json_object *o;
-	const char *names[FTX_FILTERS_NSTATUSES];
-	size_t n;
-	int r = 0;
-
-	if ((o = json_object_new_object()) == NULL)
-		return NULL;
-	if (f->has_from)
-		r |= put_time(o, F_FROM, f->from_usec, exact);
-	if (f->has_to)
-		r |= put_time(o, F_TO, f->to_usec, exact);
-	n = ftx_filters_status_names(f->statuses, names);
-	if (n > 0)
-		r |= put(o, F_STATUSES, unique_array(names, n));
-	if (f->n_supplier_ids > 0)
-		r |= put(o, F_SUPPLIERS, unique_array(
-		    (const char *const *)f->supplier_ids, f->n_supplier_ids));
-	if (f->amount_min[0] != '\0')
-		r |= put_string(o, F_AMOUNT_MIN, f->amount_min);
-	if (f->amount_max[0] != '\0')
-		r |= put_string(o, F_AMOUNT_MAX, f->amount_max);
-	if (f->source_type != FTX_BA_ANY)
-		r |= put_string(o, F_SOURCE_TYPE, ftx_filters_ba_name(f->source_type));
-	if (f->target_type != FTX_BA_ANY)
-		r |= put_string(o, F_TARGET_TYPE, ftx_filters_ba_name(f->target_type));
-	if (f->currency[0] != '\0')
-		r |= put_string(o, F_CURRENCY, f->currency);
-	if (f->reference != NULL)
-		r |= put_string(o, F_REFERENCE, f->reference);
-	if (f->related_type != FTX_REL_ANY)
-		r |= put_string(o, F_RELATED_TYPE, ftx_filters_rel_name(f->related_type));
-	if (f->related_id != NULL)
-		r |= put_string(o, F_RELATED_ID, f->related_id);
-	if (r != 0) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
-}
-
-struct json_object *
-ftx_filters_to_json(const struct ftx_filters *f)
-{
-	return to_json(f, 1);
-}
-
-struct json_object *
-ftx_filters_echo_json(const struct ftx_filters *f)
-{
-	return to_json(f, 0);
 }

@@ -3,9 +3,9 @@
  * (JSON body), the transfer list (query string) and the export daemon
  * (the normalised JSON stored with an export).
  *
- * Parsing validates everything and reports every problem at once; the
- * normalised form renders back to JSON.  filtersql.h turns filters into
- * WHERE conditions.
+ * Parsing validates everything and reports every problem at once.
+ * filterjson.h spells the names and renders the normalised form back to
+ * JSON; filtersql.h turns filters into WHERE conditions.
  */
 #ifndef FTX_FILTERS_H
 #define FTX_FILTERS_H
@@ -31,6 +31,15 @@ enum {
 };
 
 #define FTX_FILTERS_NSTATUSES	5
+
+/* The filters, in SPEC order (also the order of the normal form). */
+enum ftx_filter_key {
+	FTX_F_FROM, FTX_F_TO, FTX_F_STATUSES, FTX_F_SUPPLIERS,
+	FTX_F_AMOUNT_MIN, FTX_F_AMOUNT_MAX, FTX_F_SOURCE_TYPE,
+	FTX_F_TARGET_TYPE, FTX_F_CURRENCY, FTX_F_REFERENCE,
+	FTX_F_RELATED_TYPE, FTX_F_RELATED_ID,
+	FTX_F_NKEYS
+};
 
 enum ftx_ba_type { FTX_BA_ANY, FTX_BA_MARKETPLACE, FTX_BA_SUPPLIER };
 enum ftx_related_type { FTX_REL_ANY, FTX_REL_PAYOUT, FTX_REL_REFUND };
@@ -91,39 +100,11 @@ int ftx_filters_from_query(struct ftx_filters *f, const char *query,
     struct ftx_apierrs *errs);
 
 /*
- * The normalised form: an object holding only the filters that are set,
- * with SPEC names, timestamps "YYYY-MM-DDTHH:MM:SSZ" (".ffffffZ" when the
- * bound has a fraction, so that parsing it back is exact), amounts as
- * decimal strings, upper-case currency, de-duplicated arrays (statuses in
- * the SPEC order).  ftx_filters_from_json() of it gives f back.  The caller
- * json_object_put()s the result; NULL when out of memory.
- */
-struct json_object *ftx_filters_to_json(const struct ftx_filters *f);
-
-/*
- * The form shown to people (the export object's "filters", the e-mail): as
- * ftx_filters_to_json() but every timestamp "YYYY-MM-DDTHH:MM:SSZ", the
- * fraction dropped (SPEC §7), so it need not parse back to f.  The caller
- * json_object_put()s the result; NULL when out of memory.
- */
-struct json_object *ftx_filters_echo_json(const struct ftx_filters *f);
-
-/*
  * SQL, with $1 = tenant id and $2 = text[] of external ids, that returns
  * one row (external_id, id) per known supplier of the tenant: the caller
  * runs it, reports UNKNOWN_SUPPLIER for the missing ones (field
  * prefix + "supplierIds[i]") and passes the ids on.
  */
 extern const char ftx_filters_supplier_sql[];
-
-/* Writes the names of the statuses set in statuses into names (room for
- * FTX_FILTERS_NSTATUSES), in SPEC order; returns how many. */
-size_t ftx_filters_status_names(unsigned statuses, const char **names);
-
-/* "MARKETPLACE", "SUPPLIER"; NULL for FTX_BA_ANY. */
-const char *ftx_filters_ba_name(enum ftx_ba_type t);
-
-/* "PAYOUT", "REFUND"; NULL for FTX_REL_ANY. */
-const char *ftx_filters_rel_name(enum ftx_related_type t);
 
 #endif /* FTX_FILTERS_H */

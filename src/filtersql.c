@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filterjson.h"
 #include "filters.h"
 #include "filtersql.h"
 #include "isotime.h"

@@ -1,45 +1,18 @@
 /*
- * mailer.h - the e-mail announcing a ready export: an RFC 5322 message and
- * its delivery over SMTP (libcurl: smtp://, smtps://, STARTTLS, AUTH) or a
- * sendmail-compatible command.
+ * mailer.h - the delivery of the e-mail announcing a ready export (the
+ * message itself is mailrender.h's) over SMTP (libcurl: smtp://, smtps://,
+ * STARTTLS, AUTH) or a sendmail-compatible command, judged per recipient.
  */
 #ifndef FTX_MAILER_H
 #define FTX_MAILER_H
 
-#include <stddef.h>
-#include <time.h>
-
 #include "config.h"
+#include "mailrender.h"
 
 /* Seconds a send may take (connection included) unless [mail] timeout
  * says otherwise: below the pool's stop timeout (30 s), so that a stop or
  * a reload waits for a send in progress instead of killing it. */
 #define FTX_MAIL_TIMEOUT_S	20
-
-struct ftx_mail {
-	const char		*from;		/* bare address */
-	const char		*to;		/* bare address */
-	const char *const	*cc;		/* bare addresses */
-	int			 ncc;
-	const char		*subject;	/* UTF-8, encoded per RFC 2047 when not ASCII */
-	const char		*body;		/* UTF-8 plain text, "\n" line ends */
-	time_t			 date;
-	const char		*message_id;	/* "<...@...>"; NULL = generated */
-};
-
-/* Renders m as a complete message: Date (RFC 5322 format, UTC "+0000"),
- * Message-ID, From, To, Cc (omitted when ncc is 0), Subject, MIME-Version,
- * Content-Type text/plain; charset=utf-8, Content-Transfer-Encoding (8bit,
- * or quoted-printable when a body line is longer than 998 bytes), CRLF line
- * ends throughout.  Header injection is impossible: CR, LF and other
- * control bytes in any header value make it fail.  Returns a malloc'd
- * NUL-terminated message (length in *len), or NULL. */
-char *ftx_mail_render(const struct ftx_mail *m, size_t *len);
-
-/* Encodes a header value per RFC 2047 when it holds non-ASCII bytes
- * ("=?UTF-8?B?...?=" words of at most 75 characters, folded with CRLF SP),
- * else copies it.  Returns a malloc'd string or NULL. */
-char *ftx_mail_encode_header(const char *value);
 
 /* What the mail server said about one recipient. */
 enum ftx_rcpt_state {
@@ -86,7 +59,7 @@ struct ftx_mail_report {
  * deferred ones too), and stay marked in rep->rcpt.  A deferred recipient
  * (4xx), or no answer at all, gives RETRY; the requester refused for good
  * gives FAILED.  Nothing is sent unless SENT is returned.  A Cc address
- * that no server could take (see ftx_mail_render) is refused for good
+ * that no server could take (ftx_mail_rcpt_valid) is refused for good
  * before anything is sent, with the reply "not a valid address".
  *
  * rep is filled in every case (rep->reason and rep->detail when not

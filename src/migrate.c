@@ -79,7 +79,42 @@ recorded(const PGresult *res, int version)
 	return 0;
 }
 
-/* Applies m and records it, in one transaction. */
+/*
+ * Takes the migration lock for the rest of the transaction just begun.  A
+ * transaction-level lock, not a session one: behind a transaction-pooling
+ * PgBouncer the unlock of a session lock could reach another server
+ * connection than the lock, which would keep it.
+ */
+static int
+lock(struct ftx_db *db, const char *what)
+{
+	const char *params[1] = { FTX_MIGRATE_LOCK_KEY };
+
+	return run(db, what, "SELECT pg_advisory_xact_lock($1::bigint)", 1,
+	    params);
+}
+
+/* 1 if version m is recorded (read under the lock), 0 if not, -1. */
+static int
+is_recorded(struct ftx_db *db, const char *what, const char *version)
+{
+	const char *params[1] = { version };
+	PGresult *res;
+	int rc;
+
+	res = ftx_db_query(db, "SELECT 1 FROM schema_migrations"
+	    " WHERE version = $1::int", 1, params);
+	if (!ftx_db_ok(res)) {
+		log_failure(what, res, NULL);
+		rc = -1;
+	} else
+		rc = PQntuples(res) > 0;
+	PQclear(res);
+	return rc;
+}
+
+/* Applies m and records it, in one transaction under the lock, unless
+ * another ftx-admin did first.  0 applied, 1 found applied, -1 failed. */
 static int
 apply_one(struct ftx_db *db, const struct ftx_migration *m)
 {
@@ -87,11 +122,19 @@ apply_one(struct ftx_db *db, const struct ftx_migration *m)
 	const char *params[2];
 	PGresult *res = NULL;
 	PGconn *conn;
-	int rc = -1;
+	int rc = -1, done;
 
 	snprintf(what, sizeof(what), "migration %s", m->name);
+	snprintf(version, sizeof(version), "%d", m->version);
 	if (run(db, what, "BEGIN", 0, NULL) == -1)
 		return -1;
+	if (lock(db, what) == -1 ||
+	    (done = is_recorded(db, what, version)) == -1)
+		goto out;
+	if (done) {
+		rc = run(db, what, "COMMIT", 0, NULL) == -1 ? -1 : 1;
+		goto out;
+	}
 	if ((conn = ftx_db_conn(db)) == NULL) {
 		log_err("%s: database unavailable", what);
 		goto out;
@@ -103,7 +146,6 @@ apply_one(struct ftx_db *db, const struct ftx_migration *m)
 		log_failure(what, res, m->sql);
 		goto out;
 	}
-	snprintf(version, sizeof(version), "%d", m->version);
 	params[0] = version;
 	params[1] = m->name;
 	if (run(db, what, "INSERT INTO schema_migrations (version, name)"
@@ -120,15 +162,32 @@ out:
 	return rc;
 }
 
-/* Applies what is missing; the caller holds the advisory lock. */
+/* Creates schema_migrations under the lock: even CREATE TABLE IF NOT
+ * EXISTS fails when two sessions run it at once. */
+static int
+create_table(struct ftx_db *db)
+{
+	const char *what = "creating schema_migrations";
+
+	if (run(db, what, "BEGIN", 0, NULL) == -1)
+		return -1;
+	if (lock(db, what) == -1 || run(db, what, create_sql, 0, NULL) == -1 ||
+	    run(db, what, "COMMIT", 0, NULL) == -1) {
+		(void)run(db, "rollback", "ROLLBACK", 0, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Applies what is missing, each migration under the lock. */
 static int
 apply_missing(struct ftx_db *db, int *applied)
 {
 	PGresult *res;
 	size_t i;
-	int rc = -1, last = 0;
+	int rc = -1, last = 0, one;
 
-	if (run(db, "creating schema_migrations", create_sql, 0, NULL) == -1)
+	if (create_table(db) == -1)
 		return -1;
 	res = ftx_db_query(db, "SELECT version FROM schema_migrations"
 	    " ORDER BY version", 0, NULL);
@@ -140,9 +199,10 @@ apply_missing(struct ftx_db *db, int *applied)
 		last = ftx_migrations[i].version;
 		if (recorded(res, ftx_migrations[i].version))
 			continue;
-		if (apply_one(db, &ftx_migrations[i]) == -1)
+		if ((one = apply_one(db, &ftx_migrations[i])) == -1)
 			goto out;
-		(*applied)++;
+		if (one == 0)
+			(*applied)++;
 	}
 	if (PQntuples(res) > 0 &&
 	    atoi(PQgetvalue(res, PQntuples(res) - 1, 0)) > last)
@@ -158,22 +218,12 @@ out:
 int
 ftx_migrate(struct ftx_db *db, int *applied)
 {
-	const char *params[1] = { FTX_MIGRATE_LOCK_KEY };
-	int rc = -1, dummy = 0;
+	int dummy = 0;
 
 	if (applied == NULL)
 		applied = &dummy;
 	*applied = 0;
-	/* Lock before anything else: even CREATE TABLE IF NOT EXISTS fails
-	 * when two sessions run it at once. */
-	if (run(db, "migrate lock", "SELECT pg_advisory_lock($1::bigint)",
-	    1, params) == -1)
-		return -1;
-	rc = apply_missing(db, applied);
-	if (run(db, "migrate unlock", "SELECT pg_advisory_unlock($1::bigint)",
-	    1, params) == -1)
-		rc = -1;
-	return rc;
+	return apply_missing(db, applied);
 }
 
 int

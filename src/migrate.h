@@ -2,16 +2,18 @@
  * migrate.h - applies the compiled-in SQL migrations (migrations.h).
  *
  * Applied versions are recorded in schema_migrations(version, name,
- * applied_at), which ftx_migrate() creates itself.  A session advisory lock
- * serialises concurrent runs; each migration runs in its own transaction
- * together with its schema_migrations row, so a failed one leaves nothing.
+ * applied_at), which ftx_migrate() creates itself.  Each migration runs in
+ * its own transaction together with its schema_migrations row, so a failed
+ * one leaves nothing, under a transaction-level advisory lock that
+ * serialises concurrent runs (and holds behind a transaction-pooling
+ * PgBouncer, where a session lock would not).
  */
 #ifndef FTX_MIGRATE_H
 #define FTX_MIGRATE_H
 
 struct ftx_db;
 
-/* Key of the pg_advisory_lock() held while migrating. */
+/* Key of the pg_advisory_xact_lock() held while migrating. */
 #define FTX_MIGRATE_LOCK_KEY	"7370232001"
 
 /* Applies every migration of ftx_migrations[] not yet recorded, in version

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "apierr.h"
+#include "filterjson.h"
 #include "filters.h"
 #include "isotime.h"
 #include "readymail.h"

@@ -1,29 +1,25 @@
 /*
  * worker.c - the loop of one export worker.
  *
- * Two connections: ctl for the queue (claims, renewals, LISTEN) and data
- * for the snapshot the CSV is read from, so the claim can be renewed while
- * a long COPY runs.
+ * Two connections: ctl for the queue (claims, renewals, LISTEN unless the
+ * listener has a session of its own) and data for the snapshot the CSV is
+ * read from, so the claim can be renewed while a long COPY runs.
  */
-#include <sys/select.h>
-
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "db.h"
 #include "exportgen.h"
+#include "exports.h"
+#include "listener.h"
 #include "log.h"
-#include "mailer.h"
+#include "notify.h"
 #include "pool.h"
-#include "queue.h"
-#include "readymail.h"
+#include "replica.h"
 #include "signurl.h"
 #include "store.h"
 #include "webhook_deliver.h"
@@ -32,8 +28,8 @@
 struct worker {
 	const struct ftx_config	*cfg;
 	struct ftx_db		*ctl, *data;
-	PGconn			*listening;	/* ctl connection with LISTEN */
-	unsigned long		 listen_gen;	/* its ftx_db_generation() */
+	struct ftx_listener	*listener;	/* waits for work */
+	struct ftx_replica	*replica;	/* where exports are read, §17 */
 	struct ftx_signurl_keys	*keys;
 	struct ftx_webhook_deliverer *hooks;	/* between exports */
 	char			 label[300];	/* host:pid */
@@ -49,87 +45,8 @@ remove_file(const void *cfg, const char *path)
 {
 	const struct ftx_config *c = cfg;
 
-	if (ftx_store_remove(c->export_dir, path) == -1 && errno != ENOENT)
+	if (ftx_store_remove(c, path) == -1 && errno != ENOENT)
 		ftx_log_errno("remove %s", path);
-}
-
-/* Keeps LISTEN active across reconnections of ctl. */
-static void
-ensure_listening(struct worker *w)
-{
-	PGconn *conn = ftx_db_conn(w->ctl);
-	PGresult *res;
-
-	if (conn == NULL || (conn == w->listening &&
-	    ftx_db_generation(w->ctl) == w->listen_gen))
-		return;
-	w->listening = NULL;
-	res = PQexec(conn, "LISTEN ftx_export; LISTEN " FTX_WEBHOOK_WAKE);
-	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
-		w->listening = conn;
-		w->listen_gen = ftx_db_generation(w->ctl);
-	}
-	PQclear(res);
-}
-
-/* 1 when fd became readable within seconds, 0 after the time, a stop
- * signal, or when the daemon is stopping already.  The stop is checked
- * with SIGTERM and SIGINT blocked and waited for with them open
- * (pselect), so that a stop arriving in between ends the wait at once
- * instead of being slept through. */
-static int
-wait_readable(int fd, int seconds)
-{
-	struct timespec ts = { seconds, 0 };
-	sigset_t stop, old;
-	fd_set rfds;
-	int n = 0;
-
-	if (fd < 0 || fd >= FD_SETSIZE) {
-		sleep(1);
-		return 0;
-	}
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	sigprocmask(SIG_BLOCK, &stop, &old);
-	if (!ftx_pool_stopping()) {
-		FD_ZERO(&rfds);
-		FD_SET(fd, &rfds);
-		n = pselect(fd + 1, &rfds, NULL, NULL, &ts, &old);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return n > 0;
-}
-
-/* Sleeps until a NOTIFY, a signal, the poll interval or the next
- * webhook delivery due, whichever comes first. */
-static void
-wait_for_work(struct worker *w)
-{
-	PGnotify *n;
-	int seconds;
-
-	seconds = ftx_webhook_next_due(w->hooks, w->cfg->poll_interval);
-	if (seconds < 1)
-		seconds = 1;	/* due, but another worker has it */
-	ensure_listening(w);
-	if (w->listening == NULL || ftx_db_conn(w->ctl) != w->listening ||
-	    ftx_db_generation(w->ctl) != w->listen_gen) {
-		sleep(1);	/* database down: retry soon */
-		return;
-	}
-	/* Notifications already read (ftx_db_conn may have) mean work. */
-	if ((n = PQnotifies(w->listening)) != NULL) {
-		do
-			PQfreemem(n);
-		while ((n = PQnotifies(w->listening)) != NULL);
-		return;
-	}
-	if (wait_readable(PQsocket(w->listening), seconds))
-		PQconsumeInput(w->listening);
-	while ((n = PQnotifies(w->listening)) != NULL)
-		PQfreemem(n);
 }
 
 /* Called by the generator every few thousand rows. */
@@ -161,80 +78,6 @@ enum outcome {
 	LOST		/* the claim is gone, or the daemon stops: hands off */
 };
 
-static void
-free_list(char **list)
-{
-	char **p;
-
-	for (p = list; p != NULL && *p != NULL; p++)
-		free(*p);
-	free(list);
-}
-
-/* The cc addresses of the stored JSON array, NULL-terminated in *out:
- * strings only (a null or any other value is no address).  Returns the
- * count, or -1 when out of memory or the JSON is not an array. */
-static int
-cc_list(const char *cc_json, char ***out)
-{
-	struct json_object *arr = json_tokener_parse(cc_json), *v;
-	char **cc = NULL;
-	size_t i, n;
-	int k = 0;
-
-	*out = NULL;
-	if (arr == NULL || !json_object_is_type(arr, json_type_array))
-		goto fail;
-	n = json_object_array_length(arr);
-	if ((cc = calloc(n + 1, sizeof(*cc))) == NULL)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		v = json_object_array_get_idx(arr, i);
-		if (!json_object_is_type(v, json_type_string) ||
-		    json_object_get_string_len(v) == 0)
-			continue;
-		if ((cc[k++] = strdup(json_object_get_string(v))) == NULL)
-			goto fail;
-	}
-	json_object_put(arr);
-	*out = cc;
-	return k;
-fail:
-	json_object_put(arr);
-	free_list(cc);
-	return -1;
-}
-
-/* The Cc addresses that did not get the mail, as a JSON array (each one
- * logged); NULL when out of memory. */
-static char *
-undelivered_json(const struct ftx_job *job, const struct ftx_mail_report *rep)
-{
-	struct json_object *arr = json_object_new_array(), *s;
-	char *out = NULL;
-	int i;
-
-	if (arr == NULL)
-		return NULL;
-	for (i = 1; i < rep->nrcpt; i++) {
-		if (rep->rcpt[i].state == FTX_RCPT_ACCEPTED)
-			continue;
-		log_warning("export %s: not delivered to %s: %s", job->id,
-		    rep->rcpt[i].addr, rep->rcpt[i].reply[0] != '\0' ?
-		    rep->rcpt[i].reply : "no answer");
-		if ((s = json_object_new_string(rep->rcpt[i].addr)) == NULL ||
-		    json_object_array_add(arr, s) == -1) {
-			json_object_put(s);
-			goto out;
-		}
-	}
-	out = strdup(json_object_to_json_string_ext(arr,
-	    JSON_C_TO_STRING_PLAIN));
-out:
-	json_object_put(arr);
-	return out;
-}
-
 static enum outcome
 queue_outcome(enum ftx_queue_rc q, char *err, size_t errlen)
 {
@@ -253,46 +96,29 @@ finish(struct worker *w, const struct ftx_job *job, char *err, size_t errlen)
 	return queue_outcome(ftx_queue_complete(w->ctl, job), err, errlen);
 }
 
-/* With the row locked: sends the e-mail; on success records the send
- * (and what it announced) and marks the export READY, else rolls back and
- * takes the published file away again. */
+/* With the row locked and the file published: the READY notifiers (the
+ * e-mail), then the record of what they announced and READY.  A notifier
+ * that fails rolls back, and the published file goes again. */
 static enum outcome
-send_and_record(struct worker *w, const struct ftx_job *job,
-    const struct ftx_export_file *file, const struct ftx_mail *mail,
-    long long expires, char *err, size_t errlen)
+notify_and_record(struct worker *w, struct ftx_job *job,
+    const struct ftx_export_file *file, struct ftx_queue_sent *sent,
+    struct ftx_notice *notice, char *err, size_t errlen)
 {
-	struct ftx_mail_report rep;
-	struct ftx_queue_sent sent;
-	enum ftx_mail_status st;
 	enum outcome rc;
-	char *undelivered = NULL;
 	int ready;
 
-	st = ftx_mail_send(w->cfg, mail, job->attempts >= w->cfg->max_attempts,
-	    &rep);
-	if (st != FTX_MAIL_SENT) {
+	if (ftx_queue_set_ready(job, sent) == -1 ||
+	    ftx_notify(w->ctl, job->export, FTX_EVENT_READY, notice) == -1) {
 		ftx_queue_abort(w->ctl);
 		remove_file(w->cfg, file->path); /* ours: row locked */
-		log_warning("export %s: e-mail not sent: %s", job->id,
-		    rep.detail);
-		snprintf(err, errlen, "%s", rep.reason);
-		ftx_mail_report_free(&rep);
-		return st == FTX_MAIL_FAILED ? FAILED_NOW : RETRY;
+		snprintf(err, errlen, "%s", notice->reason[0] != '\0' ?
+		    notice->reason : "Out of memory");
+		return notice->permanent ? FAILED_NOW : RETRY;
 	}
-	if ((undelivered = undelivered_json(job, &rep)) == NULL)
-		log_err("export %s: out of memory listing undelivered "
-		    "recipients", job->id);
-	sent.path = file->path;
-	sent.rows = file->rows;
-	sent.size = file->size;
-	sent.sha256 = file->sha256;
-	sent.expires = expires;
-	sent.ready_at = expires - w->cfg->ttl;
-	sent.undelivered = undelivered != NULL ? undelivered : "[]";
-	rc = queue_outcome(ftx_queue_record_send(w->ctl, job, &sent, &ready),
+	sent->undelivered = notice->undelivered != NULL ?
+	    notice->undelivered : "[]";
+	rc = queue_outcome(ftx_queue_record_send(w->ctl, job, sent, &ready),
 	    err, errlen);
-	free(undelivered);
-	ftx_mail_report_free(&rep);
 	/* Recorded but not READY: the completion failed; once more now,
 	 * else the next attempt completes without sending again. */
 	if (rc == DONE && !ready)
@@ -300,53 +126,41 @@ send_and_record(struct worker *w, const struct ftx_job *job,
 	return rc;
 }
 
-/* Publishes the file, sends the e-mail, records it and marks the export
- * READY, with the claim proven still ours (the row locked) from the
- * publication to the record. */
+/* Locks the export, publishes the file, calls the READY notifiers (the
+ * e-mail), records what they announced and marks the export READY, with
+ * the claim proven still ours (the row locked) from the publication to
+ * the record. */
 static enum outcome
-announce(struct worker *w, const struct ftx_job *job,
+announce(struct worker *w, struct ftx_job *job,
     const struct ftx_export_file *file, char *err, size_t errlen)
 {
-	char url[1024], *subject = NULL, *body = NULL, **cc = NULL;
+	char url[1024];
 	long long expires = (long long)time(NULL) + w->cfg->ttl;
-	struct ftx_mail mail;
-	enum outcome rc = RETRY;
-	int ncc;
+	struct ftx_queue_sent sent;
+	struct ftx_notice notice;
+	enum outcome rc;
 
-	memset(&mail, 0, sizeof(mail));
-	snprintf(err, errlen, "Out of memory");
-	if ((ncc = cc_list(job->cc_json, &cc)) == -1)
-		goto out;
-	if (w->keys == NULL || ftx_signurl_url(w->keys, w->cfg->base_url,
-	    job->id, expires, url, sizeof(url)) == -1) {
-		snprintf(err, errlen, "The download link could not be signed");
-		goto out;
-	}
-	subject = ftx_readymail_subject(job->id);
-	body = ftx_readymail_body(job->id, url, expires, file->rows,
-	    job->filters_json);
-	if (subject == NULL || body == NULL)
-		goto out;
+	ftx_notice_init(&notice);
+	notice.last_attempt = job->attempts >= w->cfg->max_attempts;
+	if (w->keys != NULL && ftx_signurl_url(w->keys, w->cfg->base_url,
+	    job->id, expires, url, sizeof(url)) == 0)
+		notice.download_url = url;
 	if ((rc = queue_outcome(ftx_queue_lock(w->ctl, job), err, errlen)) !=
 	    DONE)
-		goto out;
+		return rc;
 	if (ftx_exportgen_publish(file, err, errlen) == -1) {
 		ftx_queue_abort(w->ctl);
-		rc = RETRY;
-		goto out;
+		return RETRY;
 	}
-	mail.from = w->cfg->from;
-	mail.to = job->email;
-	mail.cc = (const char *const *)cc;
-	mail.ncc = ncc;
-	mail.subject = subject;
-	mail.body = body;
-	mail.date = time(NULL);
-	rc = send_and_record(w, job, file, &mail, expires, err, errlen);
-out:
-	free_list(cc);
-	free(subject);
-	free(body);
+	memset(&sent, 0, sizeof(sent));
+	sent.path = file->path;
+	sent.rows = file->rows;
+	sent.size = file->size;
+	sent.sha256 = file->sha256;
+	sent.expires = expires;
+	sent.ready_at = expires - w->cfg->ttl;
+	rc = notify_and_record(w, job, file, &sent, &notice, err, errlen);
+	ftx_notice_free(&notice);
 	return rc;
 }
 
@@ -364,9 +178,10 @@ people_reason(const struct ftx_job *job, const char *err)
 /* One attempt: generate, publish, e-mail, complete; or, when an earlier
  * attempt sent the e-mail already, only complete. */
 static enum outcome
-attempt(struct worker *w, const struct ftx_job *job,
+attempt(struct worker *w, struct ftx_job *job,
     struct ftx_export_file *file, char *err, size_t errlen)
 {
+	struct ftx_db *src;
 	enum outcome rc;
 	int gen;
 
@@ -374,8 +189,11 @@ attempt(struct worker *w, const struct ftx_job *job,
 		log_info("export %s: e-mail already sent, completing", job->id);
 		return finish(w, job, err, errlen);
 	}
-	gen = ftx_exportgen_run(w->data, w->cfg, job, still_ours, w, file,
-	    err, errlen);
+	if ((src = ftx_replica_source(w->replica, w->data, job->id, still_ours,
+	    w)) == NULL)
+		return LOST;
+	gen = ftx_exportgen_run(src, w->cfg, job, FTX_SINK_PLAIN, still_ours,
+	    w, file, err, errlen);
 	if (gen == -2)
 		return LOST;
 	if (gen == -1)
@@ -386,7 +204,7 @@ attempt(struct worker *w, const struct ftx_job *job,
 }
 
 static void
-process(struct worker *w, const struct ftx_job *job)
+process(struct worker *w, struct ftx_job *job)
 {
 	struct ftx_export_file file;
 	char err[512];
@@ -440,11 +258,19 @@ ftx_worker_run(const struct ftx_config *cfg)
 	srandom((unsigned)getpid() ^ (unsigned)time(NULL));
 	w.ctl = ftx_db_new(cfg->conninfo, "ftx-exportd");
 	w.data = ftx_db_new(cfg->conninfo, "ftx-exportd");
+	if (w.ctl != NULL && w.data != NULL) {
+		ftx_db_set_prepared(w.ctl, cfg->prepared_statements);
+		ftx_db_set_prepared(w.data, cfg->prepared_statements);
+		w.listener = ftx_listener_new(cfg, w.ctl);
+	}
 	if ((w.keys = ftx_signurl_load(cfg->secret_file, err,
 	    sizeof(err))) == NULL)
 		log_err("download links cannot be signed: %s", err);
 	w.hooks = ftx_webhook_deliverer_new(cfg, w.keys, w.label);
-	while (w.ctl != NULL && w.data != NULL && !ftx_pool_stopping()) {
+	w.replica = ftx_replica_new(cfg->replica_conninfo,
+	    cfg->replica_max_wait);
+	while (w.listener != NULL && w.replica != NULL &&
+	    !ftx_pool_stopping()) {
 		if (time(NULL) >= next_expiry) {
 			ftx_queue_expire(w.ctl, remove_file, cfg);
 			next_expiry = time(NULL) + cfg->poll_interval;
@@ -455,15 +281,19 @@ ftx_worker_run(const struct ftx_config *cfg)
 		if (rc == FTX_QUEUE_OURS)
 			process(&w, &job);
 		ftx_job_free(&job);
-		/* Exports first: one webhook between two looks at the queue. */
+		/* Exports first: one webhook between two looks at the queue;
+		 * the wait ends when the next delivery is due at the latest. */
 		if (rc == FTX_QUEUE_LOST &&
 		    ftx_webhook_deliver_one(w.hooks) != 1)
-			wait_for_work(&w);
+			ftx_listener_wait(w.listener,
+			    ftx_webhook_next_due(w.hooks, cfg->poll_interval));
 		else if (rc == FTX_QUEUE_DOWN)
 			sleep(1);
 	}
 	ftx_webhook_deliverer_free(w.hooks);
 	ftx_signurl_free(w.keys);
+	ftx_listener_free(w.listener);
 	ftx_db_free(w.ctl);
 	ftx_db_free(w.data);
+	ftx_replica_free(w.replica);
 }

@@ -93,6 +93,26 @@ static const struct config_case cases[] = {
 	{ "[fcgi]\nsocket_mode = 777\nrequest_timeout = 3600\n", NULL,
 	    { CI(socket_mode, 0777), CI(request_timeout, 3600) } },
 	{ "[fcgi]\nsocket_mode = 0\n", NULL, { CI(socket_mode, 0) } },
+	/* The streaming replica exports read from (SPEC §17). */
+	{ "[exportd]\nreplica_conninfo = \"host=r port=5433 password=a#b\"\n"
+	    "replica_max_wait = 0\n", NULL,
+	    { CS(replica_conninfo, "host=r port=5433 password=a#b"),
+	    CI(replica_max_wait, 0) } },
+	{ "[exportd]\nreplica_max_wait = 3600\n", NULL,
+	    { CI(replica_max_wait, 3600), CS(replica_conninfo, "") } },
+
+	/* Behind PgBouncer (SPEC §17 step 2). */
+	{ "[database]\nprepared_statements = off\n[exportd]\n"
+	    "listen_conninfo = \"host=/run/pg port=5432\"\n", NULL,
+	    { CI(prepared_statements, 0),
+	    CS(listen_conninfo, "host=/run/pg port=5432") } },
+	{ "[database]\nprepared_statements = yes\n", NULL,
+	    { CI(prepared_statements, 1), CS(listen_conninfo, "") } },
+	{ "[database]\nprepared_statements = sometimes\n",
+	    "f.conf:2: ", { { END, 0, 0, 0 } } },
+	{ "[fcgi]\nlisten_conninfo = x\n",
+	    "f.conf:2: unknown key \"listen_conninfo\" in [fcgi]",
+	    { { END, 0, 0, 0 } } },
 
 	/* Webhooks (SPEC §14). */
 	{ "[webhooks]\ntimeout = 2\nmax_attempts = 3\nretry_delay = 0\n"
@@ -234,6 +254,11 @@ static const struct config_case cases[] = {
 	    "f.conf:7: unknown key \"workers\" in [fcgi]", { { END, 0, 0, 0 } } },
 	{ "[database]\nconninfo = \"password=hunter2\n",
 	    "f.conf:2: syntax error: missing closing quote",
+	    { { END, 0, 0, 0 } } },	{ "[exportd]\nreplica_max_wait = 3601\n", "f.conf:2: replica_max_wait: "
+	    "must be an integer between 0 and 3600", { { END, 0, 0, 0 } } },
+	{ "[exportd]\nreplica_max_wait = -1\n", "f.conf:2: replica_max_wait: "
+	    "must be an integer between 0 and 3600", { { END, 0, 0, 0 } } },
+	{ "[replica]\nconninfo = x\n", "f.conf:1: unknown section",
 	    { { END, 0, 0, 0 } } },
 };
 
@@ -315,6 +340,8 @@ START_TEST(test_defaults)
 
 	ck_assert_int_eq(ftx_config_init(&cfg), 0);
 	ck_assert_str_eq(cfg.conninfo, "");
+	ck_assert_int_eq(cfg.prepared_statements, 1);
+	ck_assert_str_eq(cfg.listen_conninfo, "");
 	ck_assert_str_eq(cfg.listen, "");
 	ck_assert_int_eq(cfg.children, 4);
 	ck_assert_int_eq(cfg.max_requests, 10000);
@@ -346,6 +373,8 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg.bom, 0);
 	ck_assert_int_eq(cfg.log_level, LOG_INFO);
 	ck_assert_int_eq(cfg.log_facility, LOG_DAEMON);
+	ck_assert_str_eq(cfg.replica_conninfo, "");
+	ck_assert_int_eq(cfg.replica_max_wait, 30);
 	ftx_config_free(&cfg);
 	ck_assert(is_zero(&cfg));
 	ftx_config_free(NULL);
@@ -525,7 +554,7 @@ START_TEST(test_sample)
 	ftx_config_free(&cfg);
 
 	n = uncomment(path, conf_path);
-	ck_assert_int_eq(n, 38);	/* every key of the table */
+	ck_assert_int_eq(n, 44);	/* every key of the table */
 	ck_assert_msg(ftx_config_load(&cfg, conf_path, err, sizeof(err)) == 0,
 	    "%s", err);
 	/* The sample documents the real defaults. */
@@ -551,6 +580,8 @@ START_TEST(test_sample)
 	SAME_INT(smtp_starttls); SAME_STR(from); SAME_STR(sendmail_path);
 	SAME_INT(formula_guard); SAME_INT(bom); SAME_INT(log_level);
 	SAME_INT(log_facility);
+	SAME_INT(prepared_statements); SAME_STR(listen_conninfo);
+	SAME_STR(replica_conninfo); SAME_INT(replica_max_wait);
 	SAME_INT(webhook_timeout); SAME_INT(webhook_max_attempts);
 	SAME_INT(webhook_retry_delay); SAME_INT(webhook_retry_max);
 	SAME_INT(webhook_allow_private);

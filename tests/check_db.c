@@ -6,7 +6,8 @@
  * breaks runs once more on a new one, a write does not; a connection lost
  * inside a transaction fails every statement, never running the rest in
  * autocommit, until the caller's ROLLBACK or COMMIT; ftx_db_settle();
- * notifications are not mistaken for a dead connection.
+ * notifications are not mistaken for a dead connection; with prepared
+ * statements off, no named statement and no plan_cache_mode.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -38,6 +39,8 @@ struct fake {
 	char		*names[NSTMT];	/* prepared statements of the connection */
 	char		*texts[NSTMT];
 	char		*portal;	/* the SQL bound to the unnamed portal */
+	char		 parses[256];	/* "NAME," per Parse message */
+	char		 setup[256];	/* the last SET statement */
 };
 
 static struct fake F;
@@ -180,9 +183,11 @@ execute(int fd, const char *sql, int describe)
 {
 	size_t len = strlen(F.log);
 
-	if (strncmp(sql, "SET ", 4) != 0)	/* the session setup */
+	if (strncmp(sql, "SET ", 4) != 0)
 		snprintf(F.log + len, sizeof(F.log) - len, "%d:%s\n",
 		    F.connections, sql);
+	else	/* the session setup */
+		snprintf(F.setup, sizeof(F.setup), "%s", sql);
 	if (strncmp(sql, "BEGIN", 5) == 0)
 		F.tx = 'T';
 	else if (strncmp(sql, "COMMIT", 6) == 0 ||
@@ -212,6 +217,7 @@ serve_one(int fd)
 {
 	char type, *body;
 	uint32_t len;
+	size_t n;
 	int rc = 0;
 
 	if (read_full(fd, &type, 1) == -1 || read_full(fd, &len, 4) == -1 ||
@@ -229,6 +235,8 @@ serve_one(int fd)
 		execute(fd, body, 1);
 		ready(fd);
 	} else if (type == 'P') {
+		n = strlen(F.parses);
+		snprintf(F.parses + n, sizeof(F.parses) - n, "%s,", body);
 		remember(body, body + strlen(body) + 1);
 		send_msg(fd, '1', NULL, 0);
 	} else if (type == 'B') {
@@ -357,6 +365,21 @@ fake_connections(void)
 	n = F.connections;
 	pthread_mutex_unlock(&F.mu);
 	return n;
+}
+
+/* The names of the statements parsed so far, "NAME," each ("" for the
+ * unnamed one), and the session setup; then forgotten. */
+static const char *
+fake_parses(char *setup, size_t len)
+{
+	static char copy[sizeof(F.parses)];
+
+	pthread_mutex_lock(&F.mu);
+	memcpy(copy, F.parses, sizeof(copy));
+	snprintf(setup, len, "%s", F.setup);
+	F.parses[0] = '\0';
+	pthread_mutex_unlock(&F.mu);
+	return copy;
 }
 
 /* "ok", "err" or "NULL": what ftx_db_query gave. */
@@ -527,6 +550,40 @@ START_TEST(test_notification_is_not_death)
 }
 END_TEST
 
+/* _i 1: prepared statements on (the default), each text parsed once by
+ * name per connection; _i 0 (prepared_statements = off, PgBouncer in
+ * transaction mode): every statement unnamed, parsed each time, and no
+ * setting left on the session that a pooler would not carry. */
+START_TEST(test_prepared_statements)
+{
+	struct ftx_db *db;
+	char setup[256];
+	const char *parses;
+
+	fake_start();
+	ck_assert_ptr_nonnull(db = ftx_db_new(F.conninfo, "check_db"));
+	if (_i == 0)
+		ftx_db_set_prepared(db, 0);
+	ck_assert_str_eq(q(db, "SELECT 1"), "ok");
+	ck_assert_str_eq(q(db, "UPDATE t SET x = 1"), "ok");
+	ck_assert_str_eq(q(db, "SELECT 1"), "ok");
+	ck_assert_str_eq(q(db, "UPDATE t SET x = 1"), "ok");
+	parses = fake_parses(setup, sizeof(setup));
+	ck_assert_str_eq(parses, _i ? "ftx0,ftx1," : ",,,,");
+	ck_assert_ptr_nonnull(strstr(setup, "TimeZone = 'UTC'"));
+	ck_assert_ptr_nonnull(strstr(setup, "DateStyle = 'ISO'"));
+	if (_i)
+		ck_assert_ptr_nonnull(strstr(setup, "plan_cache_mode"));
+	else
+		ck_assert_ptr_null(strstr(setup, "plan_cache_mode"));
+	ck_assert_str_eq(fake_log(), "1:SELECT 1\n1:UPDATE t SET x = 1\n"
+	    "1:SELECT 1\n1:UPDATE t SET x = 1\n");
+	ck_assert_int_eq(fake_connections(), 1);
+	ftx_db_free(db);
+	fake_stop();
+}
+END_TEST
+
 Suite *
 ftx_test_suite(void)
 {
@@ -540,6 +597,7 @@ ftx_test_suite(void)
 	tcase_add_test(tc, test_ended_while_idle_in_transaction);
 	tcase_add_test(tc, test_settle);
 	tcase_add_test(tc, test_notification_is_not_death);
+	tcase_add_loop_test(tc, test_prepared_statements, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -25,6 +25,7 @@
 
 #include "apierr.h"
 #include "check_main.h"
+#include "filterjson.h"
 #include "filters.h"
 #include "filtersql.h"
 #include "isotime.h"

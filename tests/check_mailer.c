@@ -1,6 +1,6 @@
 /*
- * check_mailer.c - rendering (exact bytes), RFC 2047 subjects, header
- * injection.  Delivery is in check_maildelivery.c.
+ * check_mailer.c - rendering (mailrender.h: exact bytes), RFC 2047
+ * subjects, header injection.  Delivery is in check_maildelivery.c.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -22,7 +22,7 @@
 
 #include "check_main.h"
 #include "config.h"
-#include "mailer.h"
+#include "mailrender.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define PYTHON		"/usr/bin/python3"
@@ -167,6 +167,8 @@ START_TEST(test_render)
 
 	fill_mail(&m, c);
 	msg = ftx_mail_render(&m, &len);
+	/* Delivery tells a message no retry can fix by ftx_mail_valid. */
+	ck_assert_int_eq(ftx_mail_valid(&m), c->expected != NULL);
 	if (c->expected == NULL) {
 		ck_assert_ptr_null(msg);
 		return;
@@ -198,6 +200,7 @@ START_TEST(test_msgid_given)
 	fill_mail(&m, c);
 	m.message_id = msgid_cases[_i].id;
 	msg = ftx_mail_render(&m, NULL);
+	ck_assert_int_eq(ftx_mail_valid(&m), msgid_cases[_i].ok);
 	if (!msgid_cases[_i].ok) {
 		ck_assert_ptr_null(msg);
 		return;

@@ -16,6 +16,7 @@
 
 #include "apierr.h"
 #include "exportreq.h"
+#include "filterjson.h"
 #include "filters.h"
 #include "fuzzlib.h"
 #include "jsonstrict.h"

@@ -17,6 +17,7 @@
 #include "api.h"
 #include "apierr.h"
 #include "cursor.h"
+#include "filterjson.h"
 #include "filters.h"
 #include "fuzzlib.h"
 #include "jsonstrict.h"

@@ -42,7 +42,9 @@
 #   stack_up [VAR=VALUE...]  starts a stack in $FTX_BUILDDIR/var/tests/<test>.<pid>
 #                         (a second call in the same script adds -2, -3...)
 #                         on free ports; VAR=VALUE settings (FTX_WEB_SERVER=apache,
-#                         FTX_SENDFILE=off, ...) apply to that stack only.  It
+#                         FTX_SENDFILE=off, ...) apply to that stack only
+#                         (FTX_PGBOUNCER=on, from the environment too, gets
+#                         a free FTX_PGBOUNCER_PORT like the others).  It
 #                         exports the six lines of "ftx-stack up" (FTX_URL,
 #                         FTX_DSN, FTX_CONFIG, FTX_MAILDIR, FTX_ADMIN,
 #                         FTX_STACK_DIR) and FTX_HTTP_PORT, FTX_PG_PORT,
@@ -311,13 +313,13 @@ stack_up() {
 		esac
 	done
 	if ! _ftx_hp=$(free_port) || ! _ftx_pp=$(free_port) ||
-	    ! _ftx_sp=$(free_port); then
+	    ! _ftx_sp=$(free_port) || ! _ftx_bp=$(free_port); then
 		bail "stack_up: no free port"
 	fi
 	echo "$_ftx_dir" >>"$_ftx_state/stacks"
 	_ftx_out=$(env FTX_STACK_DIR="$_ftx_dir" FTX_BUILDDIR="$FTX_BUILDDIR" \
 	    FTX_HTTP_PORT="$_ftx_hp" FTX_PG_PORT="$_ftx_pp" \
-	    FTX_SMTP_PORT="$_ftx_sp" "$@" \
+	    FTX_SMTP_PORT="$_ftx_sp" FTX_PGBOUNCER_PORT="$_ftx_bp" "$@" \
 	    "$FTX_SRCDIR/contrib/ftx-stack" up 2>"$_ftx_state/stack_up.err")
 	_ftx_rc=$?
 	if [ "$_ftx_rc" != 0 ]; then

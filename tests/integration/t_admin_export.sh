@@ -48,4 +48,14 @@ unlike "show: no download link without the secret" "$show" 'signature='
 admin export show nope >/dev/null 2>&1; is "unknown export: exit 1" "$?" 1
 like "unknown export: message" "$(admin export show nope 2>&1)" 'no such export: nope'
 
+# export cancel: the worker is still stopped, so a new export stays PENDING.
+pending=$(post '{}')
+is "cancel: prints the id" "$(admin export cancel "$pending")" "$pending"
+is "cancel: FAILED CANCELED" \
+    "$(psql_q "SELECT status || ' ' || failure_reason FROM exports WHERE id = '$pending'")" \
+    "FAILED CANCELED"
+admin export cancel "$pending" >/dev/null 2>&1; is "cancel again: exit 1" "$?" 1
+like "cancel again: not PENDING" "$(admin export cancel "$pending" 2>&1)" 'not PENDING'
+like "cancel unknown: message" "$(admin export cancel nope 2>&1)" 'no such export: nope'
+
 done_testing

@@ -130,8 +130,8 @@ is "bad option exits 2" "$rc" 2
 like "bad option prints usage" "$out" 'usage: ftx-fcgi'
 
 # Daemon mode: returns once up, writes the pidfile, refuses a second start.
-sock2=$(dirname "$(grep '^listen' "$FTX_CONFIG" | sed 's/^listen *= *"\{0,1\}\([^"]*\)"\{0,1\}/\1/')")/t2.sock
-sed "s|^listen.*|listen = \"$sock2\"|" "$FTX_CONFIG" > "$FTX_STACK_DIR/t2.conf"
+sock2=$(dirname "$(grep '^listen *=' "$FTX_CONFIG" | sed 's/^listen *= *"\{0,1\}\([^"]*\)"\{0,1\}/\1/')")/t2.sock
+sed "s|^listen *=.*|listen = \"$sock2\"|" "$FTX_CONFIG" > "$FTX_STACK_DIR/t2.conf"
 # In the stack's pid dir: as root the daemon writes it as ftxstack.
 pid2file=$FTX_STACK_DIR/pid/t2.pid
 ok "daemon starts" "$FCGI" -c "$FTX_STACK_DIR/t2.conf" -p "$pid2file"
@@ -146,11 +146,11 @@ kill -TERM "$pid2"
 ok "SIGTERM stops the daemon" wait_for 10 bash -c "! kill -0 $pid2 2>/dev/null"
 ok "pidfile removed" test ! -e "$pid2file"
 ok "socket removed" test ! -e "$sock2"
-sed "s|^listen.*|listen = \"/nonexistent/dir/x.sock\"|" "$FTX_CONFIG" > "$FTX_STACK_DIR/t3.conf"
+sed "s|^listen *=.*|listen = \"/nonexistent/dir/x.sock\"|" "$FTX_CONFIG" > "$FTX_STACK_DIR/t3.conf"
 nok "a start that cannot listen fails in the shell" "$FCGI" -c "$FTX_STACK_DIR/t3.conf"
 
 # A socket inherited on fd 0 (spawn-fcgi, mod_fcgid, lighttpd bin-path).
-sed "s|^listen.*|listen = \"\"|" "$FTX_CONFIG" > "$FTX_STACK_DIR/t4.conf"
+sed "s|^listen *=.*|listen = \"\"|" "$FTX_CONFIG" > "$FTX_STACK_DIR/t4.conf"
 sock4=$(dirname "$sock2")/t4.sock
 ok "spawn-fcgi hands fd 0" spawn-fcgi -s "$sock4" -P "$FTX_STACK_DIR/t4.pid" -- \
     "$FCGI" -f -c "$FTX_STACK_DIR/t4.conf"

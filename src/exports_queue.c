@@ -1,5 +1,6 @@
 /*
- * queue.c - claiming, renewing, completing and failing exports.
+ * exports_queue.c - the exports module's queue: claiming, renewing,
+ * completing, failing, releasing and expiring exports (exports.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,12 +8,14 @@
 #include <unistd.h>
 
 #include <gcrypt.h>
+#include <json-c/json.h>
 
 #include "apikey.h"
 #include "db.h"
 #include "hex.h"
+#include "exports.h"
 #include "log.h"
-#include "queue.h"
+#include "notify.h"
 
 #define RETRY_CAP_S	600
 #define RECORD_TRIES	5	/* seconds spent recording a send */
@@ -30,13 +33,7 @@ ftx_job_free(struct ftx_job *job)
 {
 	if (job == NULL)
 		return;
-	free(job->id);
-	free(job->tenant_id);
-	free(job->user_id);
-	free(job->supplier_id);
-	free(job->email);
-	free(job->filters_json);
-	free(job->cc_json);
+	ftx_export_free(job->export);
 	memset(job, 0, sizeof(*job));
 }
 
@@ -75,11 +72,92 @@ run(struct ftx_db *db, const char *sql, int n, const char *const *params)
 	    FTX_QUEUE_OURS;
 }
 
+/* The notifiers of ev for the exports whose ids are in column 0 of the
+ * rows of res whose column 1 is status (or all rows when status is NULL),
+ * in the open transaction.  0, or -1. */
+static int
+notify_ids(struct ftx_db *db, const PGresult *res, const char *status,
+    enum ftx_event ev)
+{
+	static const char sql[] = "SELECT " FTX_EXPORT_COLUMNS " FROM "
+	    FTX_EXPORT_FROM " WHERE e.id IN "
+	    "(SELECT json_array_elements_text($1::json))";
+	struct json_object *ids, *s;
+	const char *p[1];
+	int i, rc = -1;
+
+	if ((ids = json_object_new_array()) == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		if (status != NULL && strcmp(PQgetvalue(res, i, 1), status) != 0)
+			continue;
+		if ((s = json_object_new_string(PQgetvalue(res, i, 0))) ==
+		    NULL || json_object_array_add(ids, s) == -1) {
+			json_object_put(s);
+			goto out;
+		}
+	}
+	rc = 0;
+	if (json_object_array_length(ids) > 0 && ((p[0] =
+	    json_object_to_json_string_ext(ids, JSON_C_TO_STRING_PLAIN)) ==
+	    NULL || ftx_exports_notify_rows(db, sql, 1, p, ev) == -1))
+		rc = -1;
+out:
+	json_object_put(ids);
+	return rc;
+}
+
+/* A state change and its event: the rows whose column 1 is status (every
+ * row when NULL) announce ev. */
+struct change {
+	const char	*status;
+	enum ftx_event	 ev;
+};
+
+static const struct change to_failed[] = { { "FAILED", FTX_EVENT_FAILED } };
+static const struct change to_expired[] = { { NULL, FTX_EVENT_EXPIRED } };
+#define NCHANGES(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Runs sql (an UPDATE ... RETURNING id, status or id, file_path) in a
+ * transaction that also calls the notifiers of the n changes.  The rows, or NULL: database unavailable (*down = 1) or
+ * failed, or a notifier refused: nothing changed. */
+static PGresult *
+transition(struct ftx_db *db, const char *sql, int n,
+    const char *const *params, const struct change *changes, size_t nchanges,
+    int *down)
+{
+	PGresult *res = NULL;
+	size_t i;
+	int rc = 0;
+
+	*down = 0;
+	if (ftx_db_begin(db) != 0) {
+		*down = 1;
+		return NULL;
+	}
+	if ((res = ftx_db_query(db, sql, n, params)) == NULL)
+		*down = 1;
+	else if (!ftx_db_ok(res))
+		log_err("queue: %s", PQresultErrorMessage(res));
+	else {
+		for (i = 0; rc == 0 && i < nchanges; i++)
+			rc = notify_ids(db, res, changes[i].status,
+			    changes[i].ev);
+		if (rc == 0 && ftx_db_commit(db) == 0)
+			return res;
+	}
+	PQclear(res);
+	if (ftx_db_rollback(db) == -1)
+		*down = 1;
+	return NULL;
+}
+
 /* Exports with no attempt left end: READY when their e-mail went out (only
  * the completion failed), else FAILED (their worker vanished during the
  * last attempt, or max_attempts was lowered while they waited for a retry;
  * then the last error is the reason).  Rows another worker holds are
- * skipped, never waited for. */
+ * skipped, never waited for.  DOWN only when the database is: a notifier
+ * that refused leaves them for the next claim. */
 static enum ftx_queue_rc
 end_exhausted(struct ftx_db *db, const char *max_attempts)
 {
@@ -96,59 +174,62 @@ end_exhausted(struct ftx_db *db, const char *max_attempts)
 	    "WHERE status = 'PENDING' AND id IN (SELECT id FROM exports "
 	    "WHERE status = 'PENDING' AND attempts >= $1::int "
 	    "AND (claimed_until IS NULL OR claimed_until < now()) "
-	    "FOR UPDATE SKIP LOCKED)";
+	    "FOR UPDATE SKIP LOCKED) RETURNING id, status";
+	static const struct change changes[] = {
+		{ "FAILED", FTX_EVENT_FAILED }, { "READY", FTX_EVENT_READY } };
 	const char *p[1] = { max_attempts };
+	PGresult *res;
+	int down;
 
-	return run(db, sql, 1, p);
-}
-
-/* A copy of column col of row 0; NULL when out of memory. */
-static char *
-dup_value(const PGresult *res, int col)
-{
-	return strdup(PQgetvalue(res, 0, col));
+	res = transition(db, sql, 1, p, changes, NCHANGES(changes), &down);
+	PQclear(res);
+	return down ? FTX_QUEUE_DOWN : res != NULL ? FTX_QUEUE_OURS :
+	    FTX_QUEUE_LOST;
 }
 
 /* Fills job from the claim's row; -1 when out of memory. */
 static int
 job_from_row(struct ftx_job *job, const PGresult *res)
 {
-	job->id = dup_value(res, 0);
-	job->tenant_id = dup_value(res, 1);
-	job->user_id = dup_value(res, 2);
+	struct ftx_export *e;
+
+	if ((e = ftx_export_from_row(res, 0)) == NULL)
+		return -1;
+	job->export = e;
+	job->id = ftx_export_id(e);
+	job->tenant_id = ftx_export_tenant_id(e);
+	job->user_id = ftx_export_user_id(e);
 	/* A SUPPLIER export keeps the supplier scope even if the user row
 	 * changed since; an OPERATOR export has none. */
-	job->supplier_id = strcmp(PQgetvalue(res, 0, 8), "SUPPLIER") == 0 ?
-	    dup_value(res, 3) : strdup("");
-	job->email = dup_value(res, 4);
-	job->filters_json = dup_value(res, 5);
-	job->cc_json = dup_value(res, 6);
-	job->attempts = atoi(PQgetvalue(res, 0, 7));
-	job->mail_sent = strcmp(PQgetvalue(res, 0, 9), "t") == 0;
-	return job->id == NULL || job->tenant_id == NULL ||
-	    job->user_id == NULL || job->supplier_id == NULL ||
-	    job->email == NULL || job->filters_json == NULL ||
-	    job->cc_json == NULL ? -1 : 0;
+	job->supplier_id = ftx_export_supplier_id(e);
+	job->email = ftx_export_email(e);
+	job->filters_json = ftx_export_filters_json(e);
+	job->cc_json = ftx_export_cc_json(e);
+	job->attempts = atoi(PQgetvalue(res, 0, FTX_EXPORT_NCOLS));
+	job->mail_sent = strcmp(PQgetvalue(res, 0, FTX_EXPORT_NCOLS + 1),
+	    "t") == 0;
+	return 0;
 }
 
 enum ftx_queue_rc
 ftx_queue_claim(struct ftx_db *db, const char *worker, int claim_timeout,
     int max_attempts, struct ftx_job *job)
 {
-	static const char claim_sql[] = "UPDATE exports e SET "
+	/* The select sees the row as it was before the claim: its own
+	 * attempts and mail_sent come from the update. */
+	static const char claim_sql[] = "WITH c AS (UPDATE exports SET "
 	    "claim_token = $1, claimed_by = $2, "
 	    "claimed_until = now() + $3::int * interval '1 second', "
-	    "attempts = e.attempts + 1, updated_at = now() "
-	    "FROM users u WHERE u.id = e.user_id AND e.id = ("
+	    "attempts = attempts + 1, updated_at = now() "
+	    "WHERE id = ("
 	    "SELECT id FROM exports WHERE status = 'PENDING' "
 	    "AND next_attempt_at <= now() AND attempts < $4::int "
 	    "AND (claimed_until IS NULL OR claimed_until < now()) "
 	    "ORDER BY next_attempt_at, created_at "
 	    "LIMIT 1 FOR UPDATE SKIP LOCKED) "
-	    "RETURNING e.id, e.tenant_id, e.user_id, "
-	    "coalesce(u.supplier_id, ''), u.email, e.filters::text, "
-	    "array_to_json(e.cc)::text, e.attempts, e.client_type, "
-	    "e.mail_sent_at IS NOT NULL";
+	    "RETURNING id, attempts, mail_sent_at IS NOT NULL AS mail_sent) "
+	    "SELECT " FTX_EXPORT_COLUMNS ", c.attempts, c.mail_sent FROM "
+	    FTX_EXPORT_FROM " JOIN c ON c.id = e.id";
 	char timeout[16], maxa[16];
 	const char *p[4] = { job->token, worker, timeout, maxa };
 	enum ftx_queue_rc rc = FTX_QUEUE_DOWN;
@@ -265,7 +346,7 @@ ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
 	 * The statement is idempotent (a COMMIT that failed on the way back
 	 * may have happened). */
 	for (i = 0; i < RECORD_TRIES; i++) {
-		if ((rc = fenced(db, sql, 8, p)) != FTX_QUEUE_DOWN)
+		if ((rc = fenced(db, sql, 9, p)) != FTX_QUEUE_DOWN)
 			break;
 		sleep(1);
 	}
@@ -278,9 +359,20 @@ ftx_queue_record_send(struct ftx_db *db, const struct ftx_job *job,
 enum ftx_queue_rc
 ftx_queue_complete(struct ftx_db *db, const struct ftx_job *job)
 {
+	static const char sql[] = "SELECT " FTX_EXPORT_COLUMNS " FROM "
+	    FTX_EXPORT_FROM " WHERE e.id = $1";
 	const char *p[2] = { job->id, job->token };
+	enum ftx_queue_rc rc;
 
-	return fenced(db, complete_sql, 2, p);
+	if (ftx_db_begin(db) != 0)
+		return FTX_QUEUE_DOWN;
+	if ((rc = fenced(db, complete_sql, 2, p)) == FTX_QUEUE_OURS &&
+	    ftx_exports_notify_rows(db, sql, 1, p, FTX_EVENT_READY) == 0 &&
+	    ftx_db_commit(db) == 0)
+		return FTX_QUEUE_OURS;
+	if (ftx_db_rollback(db) == -1 || rc == FTX_QUEUE_OURS)
+		return FTX_QUEUE_DOWN;
+	return rc;
 }
 
 void
@@ -320,12 +412,23 @@ ftx_queue_fail(struct ftx_db *db, const struct ftx_job *job,
 	    "CASE WHEN mail_sent_at IS NULL THEN 'FAILED' ELSE status END, "
 	    "failure_reason = $3, claim_token = NULL, claimed_until = NULL, "
 	    "updated_at = now() "
-	    "WHERE id = $1 AND claim_token = $2 AND status = 'PENDING'";
+	    "WHERE id = $1 AND claim_token = $2 AND status = 'PENDING' "
+	    "RETURNING id, status";
 	char delay[24];
 	const char *p[4] = { job->id, job->token, reason, reason };
+	PGresult *res;
+	int down, n;
 
-	if (permanent || job->attempts >= max_attempts)
-		return fenced(db, fail_sql, 3, p);
+	if (permanent || job->attempts >= max_attempts) {
+		/* Refused by a notifier: the claim lapses and end_exhausted()
+		 * (or the next attempt) fails it again later. */
+		if ((res = transition(db, fail_sql, 3, p, to_failed,
+		    NCHANGES(to_failed), &down)) == NULL)
+			return FTX_QUEUE_DOWN;
+		n = PQntuples(res);
+		PQclear(res);
+		return n > 0 ? FTX_QUEUE_OURS : FTX_QUEUE_LOST;
+	}
 	retry_delay_ms(retry_delay, job->attempts, delay, sizeof(delay));
 	p[2] = delay;
 	return fenced(db, retry_sql, 4, p);
@@ -348,17 +451,16 @@ ftx_queue_expire(struct ftx_db *db,
     void (*remove_fn)(const void *arg, const char *path), const void *arg)
 {
 	static const char sql[] = "UPDATE exports SET status = 'EXPIRED', "
-	    "updated_at = now() WHERE id IN (SELECT id FROM exports "
-	    "WHERE status = 'READY' AND expires_at <= now() "
+	    "updated_at = now() WHERE id IN (SELECT id FROM exports_shown "
+	    "WHERE status = 'READY' AND shown_status = 'EXPIRED' "
 	    "LIMIT 100 FOR UPDATE SKIP LOCKED) RETURNING id, file_path";
 	PGresult *res;
-	int i, n;
+	int i, n, down;
 
-	if ((res = ftx_db_query(db, sql, 0, NULL)) == NULL)
-		return -1;
-	if (!ftx_db_ok(res)) {
-		log_err("queue: expiry failed: %s", PQresultErrorMessage(res));
-		PQclear(res);
+	if ((res = transition(db, sql, 0, NULL, to_expired,
+	    NCHANGES(to_expired), &down)) == NULL) {
+		if (!down)
+			log_err("queue: expiry failed, retried later");
 		return -1;
 	}
 	n = PQntuples(res);
@@ -369,4 +471,78 @@ ftx_queue_expire(struct ftx_db *db,
 	}
 	PQclear(res);
 	return n;
+}
+
+enum ftx_queue_rc
+ftx_queue_check_ids(struct ftx_db *db, const struct ftx_job *job)
+{
+	static const char sql[] = "SELECT 1 FROM exports e "
+	    "JOIN users u ON u.id = e.user_id "
+	    "WHERE e.id = $1 AND e.tenant_id = $2 AND e.user_id = $3 AND "
+	    "CASE WHEN e.client_type = 'SUPPLIER' "
+	    "THEN coalesce(u.supplier_id, '') ELSE '' END = $4";
+	const char *p[4] = { job->id, job->tenant_id, job->user_id,
+	    job->supplier_id };
+	enum ftx_queue_rc rc = FTX_QUEUE_DOWN;
+	PGresult *res;
+
+	if ((res = ftx_db_query(db, sql, 4, p)) == NULL)
+		return FTX_QUEUE_DOWN;
+	if (ftx_db_ok(res) && PQntuples(res) == 1)
+		rc = FTX_QUEUE_OURS;
+	else if (ftx_db_ok(res)) {
+		log_err("export %s: the claimed ids are not the export's "
+		    "(cut short?): refused", job->id);
+		rc = FTX_QUEUE_LOST;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Exports created before migration 008 have no position: the primary's
+ * current one is past their creation, so it serves as well. */
+int
+ftx_queue_created_lsn(struct ftx_db *db, const char *id, char *lsn,
+    size_t size)
+{
+	static const char sql[] = "SELECT coalesce(created_lsn, "
+	    "pg_current_wal_insert_lsn())::text FROM exports WHERE id = $1";
+	const char *p[1] = { id };
+	PGresult *res = ftx_db_query(db, sql, 1, p);
+	int rc = -1;
+
+	if (ftx_db_ok(res) && PQntuples(res) == 1 &&
+	    (size_t)PQgetlength(res, 0, 0) < size) {
+		memcpy(lsn, PQgetvalue(res, 0, 0),
+		    (size_t)PQgetlength(res, 0, 0) + 1);
+		rc = 0;
+	} else if (res != NULL)
+		log_err("export %s: its WAL position cannot be read: %s", id,
+		    ftx_db_ok(res) ? "no such export" :
+		    PQresultErrorMessage(res));
+	PQclear(res);
+	return rc;
+}
+
+/* Asks a standby whether it replayed lsn and holds export id's row. */
+int
+ftx_queue_replayed(struct ftx_db *db, const char *lsn, const char *id)
+{
+	static const char sql[] = "SELECT pg_is_in_recovery(), "
+	    "coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AND "
+	    "EXISTS (SELECT 1 FROM exports WHERE id = $2)";
+	const char *p[2] = { lsn, id };
+	PGresult *res = ftx_db_query(db, sql, 2, p);
+	int rc = -1;
+
+	if (ftx_db_ok(res) && PQntuples(res) == 1) {
+		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+			rc = 2;
+		else
+			rc = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+	} else if (res != NULL)
+		log_err("export %s: replica: %s", id,
+		    PQresultErrorMessage(res));
+	PQclear(res);
+	return rc;
 }
