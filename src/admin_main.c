@@ -22,6 +22,7 @@
 #include "exports.h"
 #include "log.h"
 #include "migrate.h"
+#include "notify_webhook.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -443,6 +444,7 @@ main(int argc, char **argv)
 	int ch, words;
 
 	ftx_log_open("ftx-admin", 1, LOG_WARNING, LOG_USER);
+	ftx_notify_webhook_register();	/* export cancel: export.failed */
 	while ((ch = getopt(argc, argv, "+c:V")) != -1) {
 		switch (ch) {
 		case 'c':

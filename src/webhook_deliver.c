@@ -72,16 +72,12 @@ ftx_webhook_claim_lapse(const struct ftx_config *cfg)
 static struct json_object *
 export_object(struct ftx_webhook_deliverer *d, const char *export_id)
 {
-	static const char sql[] = "SELECT " FTX_EXPORT_COLUMNS
-	    " FROM " FTX_EXPORT_FROM " WHERE e.id = $1";
-	const char *p[1] = { export_id };
+	struct ftx_export *e = NULL;
 	struct json_object *o = NULL;
-	PGresult *res;
 
-	res = ftx_db_query(d->db, sql, 1, p);
-	if (ftx_db_ok(res) && PQntuples(res) == 1)
-		o = ftx_export_json(res, 0, d->keys, d->cfg->base_url);
-	PQclear(res);
+	if (ftx_exports_get(d->db, export_id, NULL, &e) == FTX_EXPORTS_OK)
+		o = ftx_export_json(e, d->keys, d->cfg->base_url);
+	ftx_export_free(e);
 	return o;
 }
 

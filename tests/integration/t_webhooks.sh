@@ -143,33 +143,6 @@ like "... id, tenant, URL, events, enabled" "$list" \
 unlike "... and never the secret" "$(admin webhook list)" 'whsec_'
 is "list: every tenant's" "$(admin webhook list | wc -l)" 2
 
-# ------------------------------------------------------------ TEMP
-# TEMP until the notifier interface lands (issue 12 part 1): a trigger
-# writes the events; once src/notify_webhook.c is there, it does.
-[ -f "$FTX_SRCDIR/src/notify_webhook.c" ] ||
-psql "$FTX_DSN" -Xq -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || bail "temp trigger"
-CREATE FUNCTION tmp_webhook() RETURNS trigger LANGUAGE plpgsql AS $f$
-DECLARE t text;
-BEGIN
-	t := CASE NEW.status WHEN 'READY' THEN 'export.ready'
-	    WHEN 'FAILED' THEN 'export.failed'
-	    WHEN 'EXPIRED' THEN 'export.expired' END;
-	IF t IS NULL OR NEW.status = OLD.status THEN RETURN NEW; END IF;
-	WITH ep AS (SELECT id FROM webhook_endpoints WHERE tenant_id = NEW.tenant_id
-	    AND enabled AND t = ANY (events)),
-	ev AS (INSERT INTO webhook_events (id, tenant_id, type, export_id)
-	    SELECT 'evt_' || replace(gen_random_uuid()::text, '-', ''),
-	    NEW.tenant_id, t, NEW.id WHERE EXISTS (SELECT 1 FROM ep)
-	    ON CONFLICT (export_id, type) DO NOTHING RETURNING id)
-	INSERT INTO webhook_deliveries (event_id, endpoint_id)
-	    SELECT ev.id, ep.id FROM ev, ep;
-	PERFORM pg_notify('ftx_webhook', '');
-	RETURN NEW;
-END $f$;
-CREATE TRIGGER tmp_webhook AFTER UPDATE ON exports FOR EACH ROW
-    EXECUTE FUNCTION tmp_webhook();
-SQL
-
 # ------------------------------------------------------------ export.ready
 X1=$(new_export "${A[@]}") || bail "POST"
 ok "an export of tenant ta: READY" wait_for 60 status_is "$X1" READY
