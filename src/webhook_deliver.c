@@ -68,28 +68,37 @@ ftx_webhook_claim_lapse(const struct ftx_config *cfg)
 	return 2 * cfg->webhook_timeout + 10;
 }
 
-/* The export object as the API shows it to its owner, now. */
+/* The export object as the API shows it to its owner, now; *pending = 1
+ * (and NULL) while the export is still PENDING: its change committed the
+ * event before the export itself, which follows within moments. */
 static struct json_object *
-export_object(struct ftx_webhook_deliverer *d, const char *export_id)
+export_object(struct ftx_webhook_deliverer *d, const char *export_id,
+    int *pending)
 {
 	struct ftx_export *e = NULL;
 	struct json_object *o = NULL;
 
-	if (ftx_exports_get(d->db, export_id, NULL, &e) == FTX_EXPORTS_OK)
-		o = ftx_export_json(e, d->keys, d->cfg->base_url);
+	*pending = 0;
+	if (ftx_exports_get(d->db, export_id, NULL, &e) == FTX_EXPORTS_OK) {
+		if (strcmp(ftx_export_status(e), "PENDING") == 0)
+			*pending = 1;
+		else
+			o = ftx_export_json(e, d->keys, d->cfg->base_url);
+	}
 	ftx_export_free(e);
 	return o;
 }
 
 /* The body of job's event: {"id", "type", "createdAt", "data":
- * {"export": {...}}}; a new string, or NULL. */
+ * {"export": {...}}}; a new string, or NULL (*pending as above). */
 static char *
-render(struct ftx_webhook_deliverer *d, const struct ftx_webhook_job *job)
+render(struct ftx_webhook_deliverer *d, const struct ftx_webhook_job *job,
+    int *pending)
 {
 	struct json_object *root, *data, *exp;
 	char *body = NULL;
 
-	exp = export_object(d, job->export_id);
+	exp = export_object(d, job->export_id, pending);
 	root = json_object_new_object();
 	data = json_object_new_object();
 	if (exp == NULL || root == NULL || data == NULL ||
@@ -171,12 +180,33 @@ record(struct ftx_webhook_deliverer *d, const struct ftx_webhook_job *job,
 		    job->event_id, job->endpoint_id);
 }
 
+/* Renders and freezes the body of job's event at its first attempt.  0,
+ * or -1 with res->error set (the attempt counts as failed). */
+static int
+freeze(struct ftx_webhook_deliverer *d, struct ftx_webhook_job *job,
+    struct ftx_webhook_result *res)
+{
+	char *body;
+	int pending, rc = -1;
+
+	if ((body = render(d, job, &pending)) == NULL)
+		snprintf(res->error, sizeof(res->error), pending ?
+		    "the export is not complete yet" :
+		    "the body could not be made");
+	else if (ftx_webhook_freeze(d->db, job, body) == -1)
+		snprintf(res->error, sizeof(res->error),
+		    "the body could not be stored");
+	else
+		rc = 0;
+	free(body);
+	return rc;
+}
+
 int
 ftx_webhook_deliver_one(struct ftx_webhook_deliverer *d)
 {
 	struct ftx_webhook_result res;
 	struct ftx_webhook_job job;
-	char *body;
 	int rc, ok;
 
 	if (d == NULL)
@@ -186,16 +216,11 @@ ftx_webhook_deliver_one(struct ftx_webhook_deliverer *d)
 	    &job);
 	if (rc != 1)
 		return rc;
-	if (job.payload == NULL) {
-		body = render(d, &job);
-		if (body == NULL || ftx_webhook_freeze(d->db, &job, body) == -1) {
-			log_warning("webhook %s: the body could not be made; "
-			    "retried when the claim lapses", job.event_id);
-			free(body);
-			ftx_webhook_job_free(&job);
-			return 1;
-		}
-		free(body);
+	memset(&res, 0, sizeof(res));
+	if (job.payload == NULL && freeze(d, &job, &res) == -1) {
+		record(d, &job, 0, &res);
+		ftx_webhook_job_free(&job);
+		return 1;
 	}
 	ok = send_job(d, &job, &res) == 0;
 	record(d, &job, ok, &res);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # t_webhooks.sh - webhooks on the real stack (SPEC §14) with a real
 # receiver (webhook_receiver.py, which verifies every signature with the
-# endpoint's secrets): export.ready, export.failed (a cancel) and
+# endpoint's secrets): export.ready, export.failed (a cancel by the API and
+# by ftx-admin) and
 # export.expired (a short TTL), each signed and carrying the export object
 # of the API; the receiver down, then up; answering 500; answering 302 (not
 # followed); the worker killed (-9) while the receiver holds the request;
@@ -184,8 +185,15 @@ req DELETE "$E/$Z" "${A[@]}"
 is "canceled while ftx-exportd is stopped" "$CODE" 200
 is "the event is written with the cancel" \
     "$(psql_q "SELECT type FROM webhook_events WHERE export_id = '$Z'")" export.failed
+ZB=$(new_export "${B[@]}") || bail "POST tb"
+admin export cancel "$ZB" >/dev/null
+is "ftx-admin export cancel: exit 0" "$?" 0
+is "... writes the event too" \
+    "$(psql_q "SELECT type FROM webhook_events WHERE export_id = '$ZB'")" export.failed
 ftx_stack up >/dev/null 2>&1 || bail "ftx-exportd did not start again"
 ok "export.failed delivered once ftx-exportd runs" wait_for 30 delivered "$Z" export.failed
+ok "... and the one of ftx-admin's cancel" wait_for 30 delivered "$ZB" export.failed
+is "... to tb's endpoint" "$(rq "[r['path'] for r in of('$ZB')]")" '["/b"]'
 BODY=$(rq "of('$Z', 'export.failed')[0]")
 is "... status FAILED" "$(jv 'd["body"]["data"]["export"]["status"]')" FAILED
 is "... failureReason CANCELED" "$(jv 'd["body"]["data"]["export"]["failureReason"]')" CANCELED
@@ -307,6 +315,9 @@ like "... and refused: 127.0.0.1 is loopback" \
     '	PENDING	[0-9]+	-	.*address .*127\.0\.0\.1.* refused \(loopback\)'
 ok "... logged by ftx-exportd" grep -q "endpoint $EPC: attempt [0-9]* failed: .*refused (loopback)" "$LOG"
 is "the receiver got nothing for it" "$(rq "len([r for r in L if r['path'] == '/c'])")" 0
+
+is "one event per export and type" "$(psql_q "SELECT count(*) FROM (SELECT 1
+    FROM webhook_events GROUP BY export_id, type HAVING count(*) > 1) s")" 0
 
 # ------------------------------------------------------------ secrets
 for s in "$SA" "$SA2" "$(cat "$R/secrets/b")" "$(cat "$R/secrets/c")"; do
