@@ -21,7 +21,13 @@ struct ftx_webhook_deliverer {
 	const struct ftx_signurl_keys	*keys;
 	struct ftx_db			*db;
 	char				*label;
+	time_t				 next_prune;
 };
+
+/* Events are kept this long after their deliveries ended (the delivery
+ * log of ftx-admin webhook deliveries). */
+#define KEEP_DAYS	30
+#define PRUNE_EVERY	60	/* seconds, per worker, when idle */
 
 struct ftx_webhook_deliverer *
 ftx_webhook_deliverer_new(const struct ftx_config *cfg,
@@ -207,13 +213,19 @@ ftx_webhook_deliver_one(struct ftx_webhook_deliverer *d)
 {
 	struct ftx_webhook_result res;
 	struct ftx_webhook_job job;
-	int rc, ok;
+	int n, rc, ok;
 
 	if (d == NULL)
 		return -1;
 	ftx_db_settle(d->db);
 	rc = ftx_webhook_claim(d->db, d->label, ftx_webhook_claim_lapse(d->cfg),
 	    &job);
+	if (rc == 0 && time(NULL) >= d->next_prune) {
+		d->next_prune = time(NULL) + PRUNE_EVERY;
+		if ((n = ftx_webhook_prune(d->db, KEEP_DAYS)) > 0)
+			log_info("webhooks: %d events older than %d days "
+			    "deleted", n, KEEP_DAYS);
+	}
 	if (rc != 1)
 		return rc;
 	memset(&res, 0, sizeof(res));

@@ -204,6 +204,28 @@ ftx_webhook_record(struct ftx_db *db, const struct ftx_webhook_job *job,
 	return ftx_db_exec(db, fail_sql, 7, p) == 0 ? 0 : -1;
 }
 
+int
+ftx_webhook_prune(struct ftx_db *db, int days)
+{
+	static const char sql[] = "DELETE FROM webhook_events WHERE id IN"
+	    " (SELECT e.id FROM webhook_events e"
+	    " WHERE e.created_at < now() - make_interval(days => $1::int)"
+	    " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d"
+	    " WHERE d.event_id = e.id AND d.status = 'PENDING')"
+	    " LIMIT 1000 FOR UPDATE SKIP LOCKED)";
+	char d[16];
+	const char *p[1] = { d };
+	PGresult *res;
+	int n = -1;
+
+	snprintf(d, sizeof(d), "%d", days);
+	res = ftx_db_query(db, sql, 1, p);
+	if (ftx_db_ok(res))
+		n = atoi(PQcmdTuples(res));
+	PQclear(res);
+	return n;
+}
+
 long
 ftx_webhook_backoff(int attempt, int base, int max, double r)
 {

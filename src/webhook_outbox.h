@@ -72,6 +72,11 @@ int ftx_webhook_record(struct ftx_db *db, const struct ftx_webhook_job *job,
     int delivered, int status, const char *error, long delay,
     int max_attempts);
 
+/* Deletes up to 1000 events older than days whose deliveries are all
+ * over (delivered or given up), with their deliveries.  The number
+ * deleted, or -1. */
+int ftx_webhook_prune(struct ftx_db *db, int days);
+
 /* The delay before attempt + 1: base * 2^(attempt - 1), at most max, times
  * 0.75 + r / 2 (jitter; r in [0, 1)), at least 1 s unless base is 0. */
 long ftx_webhook_backoff(int attempt, int base, int max, double r);

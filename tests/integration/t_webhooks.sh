@@ -172,6 +172,11 @@ like "webhook deliveries --event: DELIVERED on attempt 1, HTTP 200" \
     "$(admin webhook deliveries --event "$evt")" \
     "^$evt	$EPA	export.ready	$X1	DELIVERED	1	200	"
 
+# An event of 31 days ago whose delivery is over is deleted (by an idle
+# worker, within a minute); checked at the end.
+psql_q "UPDATE webhook_events SET created_at = now() - interval '31 days'
+    WHERE id = '$evt'" >/dev/null
+
 # ------------------------------------------------------------ tenants apart
 Y1=$(new_export "${B[@]}") || bail "POST tb"
 ok "an export of tenant tb: export.ready delivered" wait_for 60 delivered "$Y1" export.ready
@@ -316,6 +321,12 @@ like "... and refused: 127.0.0.1 is loopback" \
 ok "... logged by ftx-exportd" grep -q "endpoint $EPC: attempt [0-9]* failed: .*refused (loopback)" "$LOG"
 is "the receiver got nothing for it" "$(rq "len([r for r in L if r['path'] == '/c'])")" 0
 
+gone() {
+	[ "$(psql_q "SELECT count(*) FROM webhook_events WHERE id = '$1'")" = 0 ]
+}
+ok "an event 31 days old, delivered, is deleted" wait_for 70 gone "$evt"
+is "... with its delivery" "$(admin webhook deliveries --event "$evt")" ""
+isnt "... not the others" "$(psql_q "SELECT count(*) FROM webhook_events")" 0
 is "one event per export and type" "$(psql_q "SELECT count(*) FROM (SELECT 1
     FROM webhook_events GROUP BY export_id, type HAVING count(*) > 1) s")" 0
 
