@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "accounts.h"
+#include "admin_webhook.h"
 #include "apikey.h"
 #include "config.h"
 #include "db.h"
@@ -21,6 +22,7 @@
 #include "exports.h"
 #include "log.h"
 #include "migrate.h"
+#include "notify_webhook.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -268,6 +270,7 @@ usage(const struct command *c)
 	    "commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(stderr, "  %s\n", commands[i].usage);
+	ftx_admin_webhook_usage(stderr);
 }
 
 /* Parses a decimal number in min..max into *v.  0 or -1. */
@@ -351,9 +354,11 @@ parse_args(const struct command *c, int argc, char **argv, struct args *a)
 	return 0;
 }
 
-/* Loads the configuration and runs c against its database. */
+/* Loads the configuration and runs fn(db, arg, err, errlen) against its
+ * database; the exit status. */
 static int
-execute(const struct command *c, struct args *a, const char *path)
+with_db(const char *path, int (*fn)(struct ftx_db *, void *, char *, size_t),
+    void *arg)
 {
 	struct ftx_config cfg;
 	struct ftx_db *db = NULL;
@@ -375,7 +380,7 @@ execute(const struct command *c, struct args *a, const char *path)
 		fprintf(stderr, "ftx-admin: cannot connect to the database\n");
 		goto out;
 	}
-	if (c->run(db, a, err, sizeof(err)) == -1) {
+	if (fn(db, arg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "ftx-admin: %s\n", err);
 		goto out;
 	}
@@ -388,6 +393,28 @@ out:
 	ftx_db_free(db);
 	ftx_config_free(&cfg);
 	return rc;
+}
+
+struct bound {
+	const struct command	*c;
+	struct args		*a;
+};
+
+static int
+run_bound(struct ftx_db *db, void *arg, char *err, size_t errlen)
+{
+	struct bound *b = arg;
+
+	return b->c->run(db, b->a, err, errlen);
+}
+
+/* Loads the configuration and runs c against its database. */
+static int
+execute(const struct command *c, struct args *a, const char *path)
+{
+	struct bound b = { c, a };
+
+	return with_db(path, run_bound, &b);
 }
 
 /* The command named at argv[0] (and argv[1]); *words gets 1 or 2. */
@@ -412,10 +439,12 @@ main(int argc, char **argv)
 {
 	const struct command *c;
 	const char *path = NULL;
+	struct ftx_admin_webhook wh;
 	struct args a;
 	int ch, words;
 
 	ftx_log_open("ftx-admin", 1, LOG_WARNING, LOG_USER);
+	ftx_notify_webhook_register();	/* export cancel: export.failed */
 	while ((ch = getopt(argc, argv, "+c:V")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -431,6 +460,12 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc > 0 && strcmp(argv[0], "webhook") == 0) {
+		if (ftx_admin_webhook_parse(argc, argv, &wh) == -1)
+			return EXIT_USAGE;
+		return with_db(path != NULL ? path : ftx_config_default_path(),
+		    ftx_admin_webhook_run, &wh);
+	}
 	if (argc == 0 || (c = lookup(argc, argv, &words)) == NULL) {
 		usage(NULL);
 		return EXIT_USAGE;

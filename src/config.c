@@ -143,6 +143,13 @@ static const struct opt opts[] = {
 	ENUM("log", "facility", log_facility, "daemon",
 	    ftx_log_facility_from_name,
 	    "daemon, user, local0 .. local7"),
+
+	INT("webhooks", "timeout", webhook_timeout, "10", 1, 60),
+	INT("webhooks", "max_attempts", webhook_max_attempts, "12", 1, 50),
+	INT("webhooks", "retry_delay", webhook_retry_delay, "60", 0, 86400),
+	INT("webhooks", "retry_max", webhook_retry_max, "28800", 1,
+	    7 * 86400),
+	BOOL("webhooks", "allow_private", webhook_allow_private, "off"),
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))

@@ -78,6 +78,13 @@ struct ftx_config {
 	/* [log] */
 	int log_level;			/* syslog priority, LOG_INFO */
 	int log_facility;		/* syslog facility, LOG_DAEMON */
+
+	/* [webhooks] (SPEC §14) */
+	int webhook_timeout;		/* 10 s a delivery may take, 1..60 */
+	int webhook_max_attempts;	/* 12 attempts per endpoint, 1..50 */
+	int webhook_retry_delay;	/* 60 s, first backoff, doubled each try */
+	int webhook_retry_max;		/* 28800 s, longest backoff */
+	int webhook_allow_private;	/* 0: refuse private addresses */
 };
 
 /* Default configuration path: $FTX_CONFIG if set, else SYSCONFDIR/ftx/ftx.conf.

@@ -3,6 +3,7 @@
  */
 #include "daemon.h"
 #include "notify.h"
+#include "notify_webhook.h"
 #include "pool.h"
 #include "worker.h"
 
@@ -38,6 +39,7 @@ main(int argc, char *argv[])
 	int rc = 1;
 
 	ftx_daemon_init(&d, "ftx-exportd", argc, argv);
+	ftx_notify_webhook_register();
 	ftx_notify_register(&mail);
 	if (ftx_daemon_start(&d) == 0) {
 		set.children = d.cfg.workers;

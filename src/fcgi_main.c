@@ -17,6 +17,7 @@
 #include "log.h"
 #include "pool.h"
 #include "signurl.h"
+#include "notify_webhook.h"
 
 struct fcgi_app {
 	struct ftx_daemon	 d;
@@ -111,6 +112,7 @@ main(int argc, char *argv[])
 	int listen_fd, rc = 1;
 
 	ftx_daemon_init(&app.d, "ftx-fcgi", argc, argv);
+	ftx_notify_webhook_register();	/* a cancel writes export.failed */
 	/* Bind before detaching, so a start that cannot listen fails in the
 	 * shell that ran it, and before giving up root. */
 	listen_fd = ftx_pool_listen(app.d.cfg.listen, app.d.cfg.listen_backlog,

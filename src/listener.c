@@ -68,7 +68,7 @@ ensure_listening(struct ftx_listener *l)
 	    ftx_db_generation(l->db) == l->listen_gen))
 		return;
 	l->listening = NULL;
-	res = PQexec(conn, "LISTEN ftx_export");
+	res = PQexec(conn, "LISTEN ftx_export; LISTEN ftx_webhook");
 	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 		l->listening = conn;
 		l->listen_gen = ftx_db_generation(l->db);
@@ -118,12 +118,14 @@ drain(PGconn *conn)
 }
 
 void
-ftx_listener_wait(struct ftx_listener *l)
+ftx_listener_wait(struct ftx_listener *l, int seconds)
 {
 	PGnotify *n;
 
+	if (seconds < 1 || seconds > l->cfg->poll_interval)
+		seconds = seconds < 1 ? 1 : l->cfg->poll_interval;
 	if (l->db == NULL) {
-		(void)wait_readable(-1, l->cfg->poll_interval);
+		(void)wait_readable(-1, seconds);
 		return;
 	}
 	ensure_listening(l);
@@ -138,7 +140,7 @@ ftx_listener_wait(struct ftx_listener *l)
 		drain(l->listening);
 		return;
 	}
-	if (wait_readable(PQsocket(l->listening), l->cfg->poll_interval))
+	if (wait_readable(PQsocket(l->listening), seconds))
 		PQconsumeInput(l->listening);
 	drain(l->listening);
 }

@@ -28,9 +28,11 @@ struct ftx_listener *ftx_listener_new(const struct ftx_config *cfg,
 /* Closes its own session, if any.  l may be NULL. */
 void ftx_listener_free(struct ftx_listener *l);
 
-/* Waits until a notification, poll_interval seconds, or a stop signal;
- * consumes the notifications that arrived.  With its session down it
- * returns within a second, so the caller retries the queue soon. */
-void ftx_listener_wait(struct ftx_listener *l);
+/* Waits until a notification (ftx_export, or ftx_webhook: a webhook
+ * event was written), seconds (1 to poll_interval; the next webhook
+ * delivery due), or a stop signal; consumes the notifications that
+ * arrived.  With its session down it returns within a second, so the
+ * caller retries the queue soon. */
+void ftx_listener_wait(struct ftx_listener *l, int seconds);
 
 #endif /* FTX_LISTENER_H */

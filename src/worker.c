@@ -22,6 +22,7 @@
 #include "replica.h"
 #include "signurl.h"
 #include "store.h"
+#include "webhook_deliver.h"
 #include "worker.h"
 
 struct worker {
@@ -30,6 +31,7 @@ struct worker {
 	struct ftx_listener	*listener;	/* waits for work */
 	struct ftx_replica	*replica;	/* where exports are read, §17 */
 	struct ftx_signurl_keys	*keys;
+	struct ftx_webhook_deliverer *hooks;	/* between exports */
 	char			 label[300];	/* host:pid */
 	const struct ftx_job	*job;		/* the one in progress */
 	time_t			 renewed;
@@ -264,6 +266,7 @@ ftx_worker_run(const struct ftx_config *cfg)
 	if ((w.keys = ftx_signurl_load(cfg->secret_file, err,
 	    sizeof(err))) == NULL)
 		log_err("download links cannot be signed: %s", err);
+	w.hooks = ftx_webhook_deliverer_new(cfg, w.keys, w.label);
 	w.replica = ftx_replica_new(cfg->replica_conninfo,
 	    cfg->replica_max_wait);
 	while (w.listener != NULL && w.replica != NULL &&
@@ -278,11 +281,16 @@ ftx_worker_run(const struct ftx_config *cfg)
 		if (rc == FTX_QUEUE_OURS)
 			process(&w, &job);
 		ftx_job_free(&job);
-		if (rc == FTX_QUEUE_LOST)
-			ftx_listener_wait(w.listener);
+		/* Exports first: one webhook between two looks at the queue;
+		 * the wait ends when the next delivery is due at the latest. */
+		if (rc == FTX_QUEUE_LOST &&
+		    ftx_webhook_deliver_one(w.hooks) != 1)
+			ftx_listener_wait(w.listener,
+			    ftx_webhook_next_due(w.hooks, cfg->poll_interval));
 		else if (rc == FTX_QUEUE_DOWN)
 			sleep(1);
 	}
+	ftx_webhook_deliverer_free(w.hooks);
 	ftx_signurl_free(w.keys);
 	ftx_listener_free(w.listener);
 	ftx_db_free(w.ctl);

@@ -114,6 +114,13 @@ static const struct config_case cases[] = {
 	    "f.conf:2: unknown key \"listen_conninfo\" in [fcgi]",
 	    { { END, 0, 0, 0 } } },
 
+	/* Webhooks (SPEC §14). */
+	{ "[webhooks]\ntimeout = 2\nmax_attempts = 3\nretry_delay = 0\n"
+	    "retry_max = 5\nallow_private = on\n", NULL,
+	    { CI(webhook_timeout, 2), CI(webhook_max_attempts, 3),
+	    CI(webhook_retry_delay, 0), CI(webhook_retry_max, 5),
+	    CI(webhook_allow_private, 1) } },
+
 	/* Booleans. */
 	{ "[csv]\nformula_guard = off\nbom = YES\n", NULL,
 	    { CI(formula_guard, 0), CI(bom, 1) } },
@@ -547,7 +554,7 @@ START_TEST(test_sample)
 	ftx_config_free(&cfg);
 
 	n = uncomment(path, conf_path);
-	ck_assert_int_eq(n, 39);	/* every key of the table */
+	ck_assert_int_eq(n, 44);	/* every key of the table */
 	ck_assert_msg(ftx_config_load(&cfg, conf_path, err, sizeof(err)) == 0,
 	    "%s", err);
 	/* The sample documents the real defaults. */
@@ -575,6 +582,9 @@ START_TEST(test_sample)
 	SAME_INT(log_facility);
 	SAME_INT(prepared_statements); SAME_STR(listen_conninfo);
 	SAME_STR(replica_conninfo); SAME_INT(replica_max_wait);
+	SAME_INT(webhook_timeout); SAME_INT(webhook_max_attempts);
+	SAME_INT(webhook_retry_delay); SAME_INT(webhook_retry_max);
+	SAME_INT(webhook_allow_private);
 	ftx_config_free(&def);
 	ftx_config_free(&cfg);
 	unlink(conf_path);

@@ -67,18 +67,21 @@ done
 
 # ftx-admin: long options and commands, from the C tables.
 longopts=$(sed -n '/longopts\[\] = {/,/^};/s/^[[:space:]]*{ "\([a-z-]*\)",.*/\1/p' \
-    "$S/admin_main.c" | sort -u)
+    "$S/admin_main.c" "$S/admin_webhook.c" | sort -u)
 isnt "ftx-admin's long options found" "$longopts" ""
 page_long=$(grep -o 'Fl -[a-z][a-z-]*' "$S/ftx-admin.8" | sed 's/^Fl -//' | sort -u)
 is "ftx-admin.8 documents exactly the long options" \
     "$(echo "$page_long" | tr '\n' ' ')" "$(echo "$longopts" | tr '\n' ' ')"
 
-commands=$(sed -n '/commands\[\] = {/,/^};/s/^[[:space:]]*{ "\([a-z-]*\)", \(NULL\|"\([a-z]*\)"\),.*/\1 \3/p' \
-    "$S/admin_main.c" | sed 's/ $//' | sort -u)
+commands=$({ sed -n '/commands\[\] = {/,/^};/s/^[[:space:]]*{ "\([a-z-]*\)", \(NULL\|"\([a-z]*\)"\),.*/\1 \3/p' \
+    "$S/admin_main.c" | sed 's/ $//'
+    # and the webhook verbs of src/admin_webhook.c
+    sed -n '/wcommands\[\] = {/,/^};/s/^[[:space:]]*{ "\([a-z-]*\)",.*/webhook \1/p' \
+    "$S/admin_webhook.c"; } | sort -u)
 isnt "ftx-admin's commands found" "$commands" ""
 # ".It Cm user add Ar ..." or, for long ones, ".It Xo" then ".Cm user add".
-page_cmds=$(sed -n 's/^\.It Cm \([a-z-]*\)\( [a-z]*\)\{0,1\}\( .*\)\{0,1\}$/\1\2/p;
-    /^\.It Xo$/{n;s/^\.Cm \([a-z-]*\)\( [a-z]*\)\{0,1\}$/\1\2/p;}' \
+page_cmds=$(sed -n 's/^\.It Cm \([a-z-]*\)\( [a-z][a-z-]*\)\{0,1\}\( .*\)\{0,1\}$/\1\2/p;
+    /^\.It Xo$/{n;s/^\.Cm \([a-z-]*\)\( [a-z][a-z-]*\)\{0,1\}$/\1\2/p;}' \
     "$S/ftx-admin.8" | sort -u)
 is "ftx-admin.8 documents exactly the commands" \
     "$(echo "$page_cmds" | tr '\n' ',')" "$(echo "$commands" | tr '\n' ',')"
