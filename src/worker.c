@@ -261,7 +261,8 @@ attempt(struct worker *w, struct ftx_job *job,
 		log_info("export %s: e-mail already sent, completing", job->id);
 		return finish(w, job, err, errlen);
 	}
-	gen = ftx_exportgen_run(w->data, w->cfg, job, FTX_SINK_PLAIN,
+	gen = ftx_exportgen_run(w->data, w->cfg, job,
+	    ftx_export_format(job->export)->kind,
 	    still_ours, w, file, err, errlen);
 	if (gen == -2)
 		return LOST;
