@@ -66,7 +66,7 @@ X=$(jv 'd["exportId"]')
 like "Location names the export" "$HDRS" "^Location: $EPATH/$X\$"
 like "JSON content type" "$HDRS" '^Content-Type: application/json; charset=utf-8$'
 is "every key of the export object" "$(jv 'sorted(d.keys())')" \
-    '["cc","clientType","completedAt","createdAt","downloadUrl","expiresAt","exportId","failureReason","fileSize","filters","requestedBy","rowCount","sha256","status","undeliveredRecipients","updatedAt"]'
+    '["cc","clientType","completedAt","compression","createdAt","downloadUrl","expiresAt","exportId","failureReason","fileSize","filters","requestedBy","rowCount","sha256","status","undeliveredRecipients","updatedAt"]'
 is "a new export" "$(jv '[d[k] for k in ("status", "clientType", "requestedBy", "filters", "cc")]')" \
     "[\"PENDING\",\"OPERATOR\",{\"email\":\"op1@ea.test\",\"userId\":\"$OP1_ID\"},{},[]]"
 is "nulls until generated" "$(jv '[d[k] for k in ("completedAt", "expiresAt", "rowCount", "fileSize", "sha256", "downloadUrl", "failureReason", "undeliveredRecipients")]')" \
