@@ -32,6 +32,7 @@ struct download {
 	const char	*path;
 	char		 size[24];
 	const char	*sha256;
+	const struct ftx_sink_format *format;	/* of the file */
 	int64_t		 completed;	/* usec: Last-Modified */
 };
 
@@ -54,8 +55,8 @@ download_headers(const struct download *d, int full, char *buf, size_t len)
 		    "Content-Disposition: attachment; "
 		    "filename=\"funding-transfers-%s%s\"\r\n"
 		    "Content-Length: %s\r\n",
-		    ftx_sink_format(FTX_SINK_PLAIN)->content_type, d->id,
-		    ftx_sink_format(FTX_SINK_PLAIN)->suffix, d->size);
+		    d->format->content_type, d->id, d->format->suffix,
+		    d->size);
 	return n > 0 && (size_t)n < len ? n : -1;
 }
 
@@ -188,6 +189,7 @@ ftx_api_download(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 	d.path = ftx_export_file_path(e);
 	snprintf(d.size, sizeof(d.size), "%lld", ftx_export_size(e));
 	d.sha256 = ftx_export_sha256(e);
+	d.format = ftx_export_format(e);
 	d.completed = ftx_export_completed(e);
 	send_file(ctx, req, &d);
 out:

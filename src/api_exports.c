@@ -18,6 +18,7 @@
 #include "filterjson.h"
 #include "filters.h"
 #include "http.h"
+#include "sink.h"
 
 #define LIST_SIZE_DEFAULT	20
 #define LIST_SIZE_MAX		100
@@ -28,6 +29,7 @@ struct export_request {
 	char			*supplier_ids_param;	/* text[] literal of internal ids */
 	char			*filters_json;		/* normalised */
 	char			*cc_json;
+	const char		*compression;		/* NULL or "gzip" */
 	char			 request_hash[FTX_APIKEY_HASH_LEN];
 };
 
@@ -105,9 +107,11 @@ static int
 export_request_parse(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
     struct export_request *r)
 {
-	struct json_object *root = NULL, *filters = NULL, *cc = NULL;
+	struct json_object *root = NULL;
+	struct ftx_exportreq_json m;
 	struct ftx_apierrs errs;
 	const char *idem;
+	const char *compression;
 	char *material = NULL;
 	int flags, rc = -1;
 
@@ -122,14 +126,15 @@ export_request_parse(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		ftx_apierrs_add(&errs, FTX_E_INVALID_IDEMPOTENCY_KEY,
 		    "Idempotency-Key", "must be 1 to %d printable ASCII "
 		    "characters", FTX_EXPORTREQ_IDEM_KEY_MAX);
-	ftx_exportreq_members(root, &filters, &cc, &errs);
+	ftx_exportreq_members(root, &m, &errs);
 	flags = ctx->who.role == FTX_ROLE_SUPPLIER ?
 	    FTX_FILTERS_IGNORE_SUPPLIERS : 0;
-	ftx_exportreq_cc(&r->body, cc, &errs);
-	if ((ftx_filters_from_json(&r->body.filters, filters, "filters.", flags,
-	    &errs) == 0 ? ftx_api_resolve_suppliers(ctx, "filters.",
+	ftx_exportreq_cc(&r->body, m.cc, &errs);
+	ftx_exportreq_compression(&r->body, m.compression, &errs);
+	if ((ftx_filters_from_json(&r->body.filters, m.filters, "filters.",
+	    flags, &errs) == 0 ? ftx_api_resolve_suppliers(ctx, "filters.",
 	    &r->body.filters, &r->supplier_ids_param, &errs) :
-	    ftx_api_check_suppliers_alone(ctx, filters, NULL, &errs)) == -1) {
+	    ftx_api_check_suppliers_alone(ctx, m.filters, NULL, &errs)) == -1) {
 		ftx_api_send_unavailable(req);
 		goto out;
 	}
@@ -137,14 +142,18 @@ export_request_parse(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		ftx_http_send_errors(req, &errs, NULL);
 		goto out;
 	}
+	r->compression = ftx_sink_format(r->body.compression)->compression;
+	compression = r->compression != NULL ? r->compression : "";
 	if ((r->filters_json = json_text(ftx_filters_to_json(
 	    &r->body.filters))) == NULL ||
 	    (r->cc_json = json_text(ftx_exportreq_cc_json(&r->body))) == NULL ||
 	    (material = malloc(strlen(r->filters_json) +
-	    strlen(r->cc_json) + 2)) == NULL)
+	    strlen(r->cc_json) + strlen(compression) + 3)) == NULL)
 		goto oom;
-	/* What an Idempotency-Key is compared on: the normalised request. */
-	sprintf(material, "%s\n%s", r->filters_json, r->cc_json);
+	/* What an Idempotency-Key is compared on: the normalised request
+	 * (a plain one hashes as before compression existed). */
+	sprintf(material, "%s\n%s%s%s", r->filters_json, r->cc_json,
+	    *compression != '\0' ? "\n" : "", compression);
 	ftx_apikey_hash(material, r->request_hash);
 	rc = 0;
 	goto out;
@@ -242,6 +251,7 @@ ftx_api_export_create(struct ftx_api_ctx *ctx, struct ftx_http_req *req,
 		n.client_type = ftx_role_name(ctx->who.role);
 		n.filters_json = r.filters_json;
 		n.cc_json = r.cc_json;
+		n.compression = r.compression;
 		n.idem_key = ftx_http_param(req, "HTTP_IDEMPOTENCY_KEY");
 		n.request_hash = r.request_hash;
 		rc = ftx_exports_create(ctx->db, &n, &e);

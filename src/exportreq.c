@@ -208,20 +208,44 @@ ftx_exportreq_cc_json(const struct ftx_exportreq *r)
 }
 
 void
-ftx_exportreq_members(struct json_object *root,
-    struct json_object **filters, struct json_object **cc,
+ftx_exportreq_members(struct json_object *root, struct ftx_exportreq_json *m,
     struct ftx_apierrs *errs)
 {
+	memset(m, 0, sizeof(*m));
 	if (root == NULL)
 		return;
 	json_object_object_foreach(root, key, val) {
 		if (strcmp(key, "filters") == 0)
-			*filters = val;
+			m->filters = val;
 		else if (strcmp(key, "cc") == 0)
-			*cc = val;
+			m->cc = val;
+		else if (strcmp(key, "compression") == 0)
+			m->compression = val;
 		else
 			ftx_apierrs_add(errs, FTX_E_UNKNOWN_FIELD,
 			    ftx_utf8_has_control(key, strlen(key)) ? NULL : key,
-			    "unknown field (expected filters, cc)");
+			    "unknown field (expected filters, cc, compression)");
 	}
+}
+
+void
+ftx_exportreq_compression(struct ftx_exportreq *r,
+    struct json_object *compression, struct ftx_apierrs *errs)
+{
+	const struct ftx_sink_format *f;
+
+	r->compression = FTX_SINK_PLAIN;
+	if (compression == NULL)
+		return;
+	/* A NUL inside the string must not make "gzip\u0000x" gzip. */
+	if (!json_object_is_type(compression, json_type_string) ||
+	    strlen(json_object_get_string(compression)) !=
+	    (size_t)json_object_get_string_len(compression) ||
+	    (f = ftx_sink_format_by_name(json_object_get_string(
+	    compression))) == NULL || f->compression == NULL) {
+		ftx_apierrs_add(errs, FTX_E_INVALID_FIELD, "compression",
+		    "must be null or \"gzip\"");
+		return;
+	}
+	r->compression = f->kind;
 }

@@ -13,6 +13,7 @@
 
 #include "apierr.h"
 #include "filters.h"
+#include "sink.h"
 
 #define FTX_EXPORTREQ_CC_MAX		10	/* distinct cc addresses */
 #define FTX_EXPORTREQ_IDEM_KEY_MAX	255	/* Idempotency-Key length */
@@ -22,6 +23,7 @@ struct ftx_exportreq {
 	struct ftx_filters	 filters;
 	char			*cc[FTX_EXPORTREQ_CC_MAX];	/* trimmed */
 	int			 ncc;
+	enum ftx_sink_kind	 compression;	/* FTX_SINK_PLAIN: null */
 };
 
 /* Empties r. */
@@ -37,12 +39,24 @@ void ftx_exportreq_free(struct ftx_exportreq *r);
 int ftx_exportreq_parse_json(const char *body, size_t len,
     struct json_object **root, char *msg, size_t msglen);
 
-/* Points *filters and *cc at the members of the body object root (NULL:
- * an empty body), borrowed from root; any other member adds
- * UNKNOWN_FIELD, named unless the name holds a control character. */
+/* The members of a body, borrowed from its object (NULL: absent or
+ * null). */
+struct ftx_exportreq_json {
+	struct json_object	*filters;
+	struct json_object	*cc;
+	struct json_object	*compression;
+};
+
+/* Points m at the members of the body object root (NULL: an empty body);
+ * m starts empty; any other member adds UNKNOWN_FIELD, named unless the
+ * name holds a control character. */
 void ftx_exportreq_members(struct json_object *root,
-    struct json_object **filters, struct json_object **cc,
-    struct ftx_apierrs *errs);
+    struct ftx_exportreq_json *m, struct ftx_apierrs *errs);
+
+/* Reads compression (NULL: absent or null, the plain CSV; "gzip") into
+ * r->compression; anything else adds INVALID_FIELD on "compression". */
+void ftx_exportreq_compression(struct ftx_exportreq *r,
+    struct json_object *compression, struct ftx_apierrs *errs);
 
 /* Reads cc (NULL: none; an array of addresses or one comma-separated
  * string) into r->cc: trimmed of spaces, de-duplicated case-insensitively

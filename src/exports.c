@@ -19,13 +19,14 @@
 #include "notify.h"
 #include "query.h"
 #include "signurl.h"
+#include "sink.h"
 
 /* Column numbers in FTX_EXPORT_COLUMNS. */
 enum {
 	COL_ID, COL_STATUS, COL_CREATED, COL_UPDATED, COL_COMPLETED,
 	COL_EXPIRES, COL_USER, COL_EMAIL, COL_CLIENT, COL_FILTERS, COL_CC,
 	COL_ROWS, COL_SIZE, COL_SHA256, COL_FAILURE, COL_UNDELIVERED,
-	COL_TENANT, COL_SUPPLIER, COL_PATH
+	COL_TENANT, COL_SUPPLIER, COL_PATH, COL_COMPRESSION
 };
 
 struct ftx_export {
@@ -53,6 +54,23 @@ number(const PGresult *res, int row, int col)
 	if (PQgetisnull(res, row, col))
 		return -1;
 	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+const char *
+ftx_export_compression(const struct ftx_export *e)
+{
+	return e->nulls & 1UL << COL_COMPRESSION ? NULL :
+	    e->text[COL_COMPRESSION];
+}
+
+const struct ftx_sink_format *
+ftx_export_format(const struct ftx_export *e)
+{
+	const struct ftx_sink_format *f;
+
+	/* The column's CHECK allows only the names the table knows. */
+	f = ftx_sink_format_by_name(ftx_export_compression(e));
+	return f != NULL ? f : ftx_sink_format(FTX_SINK_PLAIN);
 }
 
 struct ftx_export *
@@ -286,6 +304,8 @@ ftx_export_json(const struct ftx_export *e,
 	    put(o, "filters", v) : -1;
 	r |= (v = stored_json(e->text[COL_CC], 1)) != NULL ?
 	    put(o, "cc", v) : -1;
+	r |= put_str(o, "compression", e->text[COL_COMPRESSION],
+	    (e->nulls & 1UL << COL_COMPRESSION) != 0);
 	r |= put_int(o, "rowCount", e->rows);
 	r |= put_int(o, "fileSize", e->size);
 	r |= put_str(o, "sha256", e->text[COL_SHA256],
@@ -452,13 +472,13 @@ ftx_exports_create(struct ftx_db *db, const struct ftx_exports_new *r,
     struct ftx_export **out)
 {
 	static const char insert_sql[] = "INSERT INTO exports (tenant_id, "
-	    "user_id, client_type, filters, cc) VALUES ($1, $2, $3, "
-	    "$4::jsonb, ARRAY(SELECT json_array_elements_text($5::json))) "
-	    "RETURNING id";
+	    "user_id, client_type, filters, cc, compression) VALUES ($1, $2, "
+	    "$3, $4::jsonb, ARRAY(SELECT json_array_elements_text($5::json)), "
+	    "$6) RETURNING id";
 	static const char remember_sql[] = "UPDATE idempotency_keys SET "
 	    "export_id = $3, status_code = 201 WHERE user_id = $1 AND key = $2";
-	const char *p[5] = { r->tenant_id, r->user_id, r->client_type,
-	    r->filters_json, r->cc_json };
+	const char *p[6] = { r->tenant_id, r->user_id, r->client_type,
+	    r->filters_json, r->cc_json, r->compression };
 	char id[FTX_ID_MAX + 1];
 	enum ftx_exports_rc rc;
 	PGresult *res;
@@ -470,7 +490,7 @@ ftx_exports_create(struct ftx_db *db, const struct ftx_exports_new *r,
 	if (r->idem_key != NULL &&
 	    ((rc = take_key(db, r, out, &done)) != FTX_EXPORTS_OK || done))
 		return rc;
-	if ((res = ftx_db_query(db, insert_sql, 5, p)) == NULL)
+	if ((res = ftx_db_query(db, insert_sql, 6, p)) == NULL)
 		return rollback(db, FTX_EXPORTS_DOWN);
 	if (ftx_db_sqlstate_is(res, "23505")) {
 		PQclear(res);

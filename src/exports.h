@@ -24,6 +24,7 @@
 #include "cursor.h"
 #include "db.h"
 #include "signurl.h"
+#include "sink.h"
 
 /* ---- the export ---- */
 
@@ -50,6 +51,10 @@ const char *ftx_export_cc_json(const struct ftx_export *e);	/* array */
 const char *ftx_export_sha256(const struct ftx_export *e);	/* "" */
 const char *ftx_export_failure_reason(const struct ftx_export *e); /* "" */
 const char *ftx_export_file_path(const struct ftx_export *e);	/* "" */
+/* SPEC 7 "compression": NULL (the plain CSV) or "gzip". */
+const char *ftx_export_compression(const struct ftx_export *e);
+/* The file's format (sink.h): its kind, suffix and content type. */
+const struct ftx_sink_format *ftx_export_format(const struct ftx_export *e);
 int64_t ftx_export_created(const struct ftx_export *e);
 int64_t ftx_export_completed(const struct ftx_export *e);
 int64_t ftx_export_expires(const struct ftx_export *e);
@@ -87,6 +92,7 @@ struct ftx_exports_new {
 	const char	*client_type;	/* "OPERATOR" or "SUPPLIER" */
 	const char	*filters_json;	/* normalised filters object */
 	const char	*cc_json;	/* JSON array of addresses */
+	const char	*compression;	/* NULL (plain) or "gzip" */
 	const char	*idem_key;	/* Idempotency-Key, or NULL */
 	const char	*request_hash;	/* what idem_key is compared on */
 };
@@ -319,8 +325,9 @@ enum ftx_queue_rc ftx_queue_check_ids(struct ftx_db *db,
 	"CASE WHEN e.status = 'FAILED' THEN e.failure_reason END, " \
 	"array_to_json(e.undelivered_recipients)::text, e.tenant_id, " \
 	"CASE WHEN e.client_type = 'SUPPLIER' " \
-	"THEN coalesce(u.supplier_id, '') ELSE '' END, e.file_path"
-#define FTX_EXPORT_NCOLS	19
+	"THEN coalesce(u.supplier_id, '') ELSE '' END, e.file_path, " \
+	"e.compression"
+#define FTX_EXPORT_NCOLS	20
 #define FTX_EXPORT_FROM	"exports_shown e JOIN users u ON u.id = e.user_id"
 
 /* Reads row of res (a PGresult selected with FTX_EXPORT_COLUMNS first);

@@ -139,7 +139,8 @@ ftx_notify_mail(const struct ftx_notifier *self, struct ftx_db *db,
 		goto out;
 	subject = ftx_readymail_subject(ftx_export_id(e));
 	body = ftx_readymail_body(ftx_export_id(e), out->download_url, expires,
-	    ftx_export_rows(e), ftx_export_filters_json(e));
+	    ftx_export_rows(e), ftx_export_filters_json(e),
+	    ftx_export_format(e));
 	if (subject == NULL || body == NULL)
 		goto out;
 	memset(&mail, 0, sizeof(mail));

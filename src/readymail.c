@@ -12,6 +12,7 @@
 #include "filters.h"
 #include "isotime.h"
 #include "readymail.h"
+#include "sink.h"
 
 char *
 ftx_readymail_subject(const char *export_id)
@@ -95,7 +96,8 @@ filter_lines(FILE *f, const char *filters_json)
 
 char *
 ftx_readymail_body(const char *export_id, const char *url, int64_t expires,
-    long long rows, const char *filters_json)
+    long long rows, const char *filters_json,
+    const struct ftx_sink_format *format)
 {
 	char when[FTX_ISOTIME_LEN], *text = NULL;
 	size_t len = 0;
@@ -106,10 +108,14 @@ ftx_readymail_body(const char *export_id, const char *url, int64_t expires,
 	ftx_isotime_format(expires * 1000000, when);
 	fprintf(f, "Hello,\n\n"
 	    "Your funding transfers export %s is ready.\n\n"
-	    "Download it here:\n%s\n\n"
-	    "The link expires on %s (UTC).\n"
+	    "Download it here:\n%s\n\n", export_id, url);
+	if (format->compression != NULL)
+		fprintf(f, "The file is %s-compressed CSV "
+		    "(funding-transfers-%s%s).\n", format->compression,
+		    export_id, format->suffix);
+	fprintf(f, "The link expires on %s (UTC).\n"
 	    "Rows: %lld\n"
-	    "Filters:\n", export_id, url, when, rows);
+	    "Filters:\n", when, rows);
 	filter_lines(f, filters_json);
 	fputs("\nAnyone holding this link can download the file until it "
 	    "expires: share it\nonly with people who may see these "

@@ -192,8 +192,9 @@ attempt(struct worker *w, struct ftx_job *job,
 	if ((src = ftx_replica_source(w->replica, w->data, job->id, still_ours,
 	    w)) == NULL)
 		return LOST;
-	gen = ftx_exportgen_run(src, w->cfg, job, FTX_SINK_PLAIN, still_ours,
-	    w, file, err, errlen);
+	gen = ftx_exportgen_run(src, w->cfg, job,
+	    ftx_export_format(job->export)->kind, still_ours, w, file,
+	    err, errlen);
 	if (gen == -2)
 		return LOST;
 	if (gen == -1)

@@ -41,7 +41,8 @@ static const char *const pending_row[FTX_EXPORT_NCOLS + 2] = {
 	"exp/1", "PENDING", "1767225600000000", "1767225601500000", NULL,
 	NULL, "u1", "req@x.example", "SUPPLIER",
 	"{\"currency\":\"EUR\"}", "[\"a@x.example\",\"b@x.example\"]",
-	NULL, NULL, NULL, NULL, "[]", "tenant 1", "sup-9", NULL, "2", "f"
+	NULL, NULL, NULL, NULL, "[]", "tenant 1", "sup-9", NULL, NULL,
+	"2", "f"
 };
 
 static struct ftx_export *
@@ -77,6 +78,8 @@ START_TEST(test_accessors)
 	ck_assert_int_eq(ftx_export_expires(e), -1);
 	ck_assert_int_eq(ftx_export_rows(e), -1);
 	ck_assert_int_eq(ftx_export_size(e), -1);
+	ck_assert_ptr_null(ftx_export_compression(e));
+	ck_assert_int_eq(ftx_export_format(e)->kind, FTX_SINK_PLAIN);
 	ftx_export_free(e);
 	ftx_export_free(NULL);
 }
@@ -105,6 +108,7 @@ START_TEST(test_json_pending)
 	ck_assert_ptr_null(json_str(o, "sha256"));
 	ck_assert_ptr_null(json_str(o, "downloadUrl"));
 	ck_assert_ptr_null(json_str(o, "failureReason"));
+	ck_assert_ptr_null(json_str(o, "compression"));	/* present, null */
 	ck_assert_str_eq(json_str(o, "clientType"), "SUPPLIER");
 	ck_assert_str_eq(json_object_to_json_string_ext(
 	    json_object_object_get(o, "filters"), JSON_C_TO_STRING_PLAIN),
@@ -133,6 +137,28 @@ START_TEST(test_json_failed)
 	ck_assert_str_eq(json_str(o, "status"), "FAILED");
 	ck_assert_str_eq(json_str(o, "failureReason"), "CANCELED");
 	ck_assert_str_eq(ftx_export_failure_reason(e), "CANCELED");
+	json_object_put(o);
+	ftx_export_free(e);
+}
+END_TEST
+
+/* A gzip export: the column read, its format, echoed in the JSON. */
+START_TEST(test_gzip)
+{
+	const char *row[FTX_EXPORT_NCOLS + 2];
+	struct ftx_export *e;
+	struct json_object *o;
+
+	memcpy(row, pending_row, sizeof(row));
+	row[FTX_EXPORT_NCOLS - 1] = "gzip";
+	e = make_export(row);
+	ck_assert_str_eq(ftx_export_compression(e), "gzip");
+	ck_assert_int_eq(ftx_export_format(e)->kind, FTX_SINK_GZIP);
+	ck_assert_str_eq(ftx_export_format(e)->suffix, ".csv.gz");
+	ck_assert_str_eq(ftx_export_format(e)->content_type,
+	    "application/gzip");
+	o = ftx_export_json(e, NULL, "");
+	ck_assert_str_eq(json_str(o, "compression"), "gzip");
 	json_object_put(o);
 	ftx_export_free(e);
 }
@@ -310,6 +336,7 @@ ftx_test_suite(void)
 	tcase_add_test(tc, test_accessors);
 	tcase_add_test(tc, test_json_pending);
 	tcase_add_test(tc, test_json_failed);
+	tcase_add_test(tc, test_gzip);
 	tcase_add_test(tc, test_set_ready);
 	tcase_add_test(tc, test_status_valid);
 	suite_add_tcase(s, tc);

@@ -6,6 +6,9 @@
 
 #include "check_main.h"
 #include "readymail.h"
+#include "sink.h"
+
+#define PLAIN	ftx_sink_format(FTX_SINK_PLAIN)
 
 START_TEST(test_subject)
 {
@@ -21,7 +24,8 @@ START_TEST(test_body_with_filters)
 {
 	char *b = ftx_readymail_body("abc", "https://x.example/dl?e=1&s=2",
 	    1767225600LL, 1234, "{\"createdAtFrom\":\"2026-01-01T00:00:00Z\","
-	    "\"statuses\":[\"COMPLETED\",\"FAILED\"],\"currency\":\"EUR\"}");
+	    "\"statuses\":[\"COMPLETED\",\"FAILED\"],\"currency\":\"EUR\"}",
+	    PLAIN);
 
 	ck_assert_str_eq(b, "Hello,\n\n"
 	    "Your funding transfers export abc is ready.\n\n"
@@ -41,13 +45,13 @@ END_TEST
 
 START_TEST(test_body_without_filters)
 {
-	char *b = ftx_readymail_body("abc", "u", 0, 0, "{}");
+	char *b = ftx_readymail_body("abc", "u", 0, 0, "{}", PLAIN);
 
 	ck_assert_ptr_nonnull(strstr(b, "Rows: 0\nFilters:\n  none (every "
 	    "transfer you may see)\n"));
 	ck_assert_ptr_nonnull(strstr(b, "expires on 1970-01-01T00:00:00Z"));
 	free(b);
-	b = ftx_readymail_body("abc", "u", 0, 0, "not json");
+	b = ftx_readymail_body("abc", "u", 0, 0, "not json", PLAIN);
 	ck_assert_ptr_nonnull(strstr(b, "  none"));
 	free(b);
 }
@@ -61,7 +65,7 @@ START_TEST(test_body_injection)
 	char *b = ftx_readymail_body("abc", "https://x.example/dl", 0, 1,
 	    "{\"reference\":\"x\\r\\nDownload it here instead: "
 	    "http://evil.example/\",\"bad\\nkey\":[\"a\\u0001\",5,null],"
-	    "\"n\":null}");
+	    "\"n\":null}", PLAIN);
 
 	ck_assert_ptr_nonnull(b);
 	ck_assert_ptr_null(strstr(b, "\nDownload it here instead"));
@@ -78,11 +82,30 @@ START_TEST(test_body_no_fractions)
 {
 	char *b = ftx_readymail_body("abc", "u", 0, 1,
 	    "{\"createdAtTo\":\"2026-01-31T23:59:59.999999Z\","
-	    "\"createdAtFrom\":\"2026-01-01T10:00:00.5Z\"}");
+	    "\"createdAtFrom\":\"2026-01-01T10:00:00.5Z\"}", PLAIN);
 
 	ck_assert_ptr_nonnull(strstr(b, "Filters:\n"
 	    "  createdAtFrom: 2026-01-01T10:00:00Z\n"
 	    "  createdAtTo: 2026-01-31T23:59:59Z\n\n"));
+	free(b);
+}
+END_TEST
+
+/* A gzip export says so, in one line naming the file; a plain one
+ * mentions no compression. */
+START_TEST(test_body_gzip)
+{
+	char *b = ftx_readymail_body("abc", "https://x.example/dl", 0, 1, "{}",
+	    ftx_sink_format(FTX_SINK_GZIP));
+
+	ck_assert_ptr_nonnull(strstr(b, "Download it here:\n"
+	    "https://x.example/dl\n\n"
+	    "The file is gzip-compressed CSV (funding-transfers-abc.csv.gz).\n"
+	    "The link expires on "));
+	free(b);
+	b = ftx_readymail_body("abc", "u", 0, 1, "{}", PLAIN);
+	ck_assert_ptr_null(strstr(b, "compressed"));
+	ck_assert_ptr_null(strstr(b, ".csv"));
 	free(b);
 }
 END_TEST
@@ -98,6 +121,7 @@ ftx_test_suite(void)
 	tcase_add_test(tc, test_body_without_filters);
 	tcase_add_test(tc, test_body_injection);
 	tcase_add_test(tc, test_body_no_fractions);
+	tcase_add_test(tc, test_body_gzip);
 	suite_add_tcase(s, tc);
 	return s;
 }

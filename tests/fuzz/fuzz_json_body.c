@@ -1,7 +1,8 @@
 /*
  * fuzz_json_body.c - the POST .../export body as the API reads it
- * (exportreq.h, filters.h): strict JSON, members, cc, filters, without the
- * database (supplierIds stay external ids).  Invariants: a body that is
+ * (exportreq.h, filters.h): strict JSON, members, cc, compression,
+ * filters, without the database (supplierIds stay external ids).
+ * Invariants: a body that is
  * accepted normalises to a body that is accepted again and normalises to
  * the same text (idempotent); a refused body has at least one error, and
  * every error body is strict JSON; a SUPPLIER never gets supplierIds.
@@ -20,6 +21,7 @@
 #include "filters.h"
 #include "fuzzlib.h"
 #include "jsonstrict.h"
+#include "sink.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -37,7 +39,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static char *
 normalise(const char *body, size_t len, int flags)
 {
-	struct json_object *root = NULL, *filters = NULL, *cc = NULL, *out;
+	struct json_object *root = NULL, *out;
+	struct ftx_exportreq_json m;
+	const char *compression;
 	struct ftx_exportreq r;
 	struct ftx_apierrs errs;
 	char msg[128];
@@ -52,9 +56,10 @@ normalise(const char *body, size_t len, int flags)
 		FUZZ_ASSERT(root == NULL && strlen(msg) > 0);
 		goto out;
 	}
-	ftx_exportreq_members(root, &filters, &cc, &errs);
-	ftx_exportreq_cc(&r, cc, &errs);
-	rc = ftx_filters_from_json(&r.filters, filters, "filters.", flags,
+	ftx_exportreq_members(root, &m, &errs);
+	ftx_exportreq_cc(&r, m.cc, &errs);
+	ftx_exportreq_compression(&r, m.compression, &errs);
+	rc = ftx_filters_from_json(&r.filters, m.filters, "filters.", flags,
 	    &errs);
 	FUZZ_ASSERT(rc == 0 || errs.count > 0);
 	if (errs.count > 0) {
@@ -68,6 +73,9 @@ normalise(const char *body, size_t len, int flags)
 		abort();
 	json_object_object_add(out, "filters", ftx_filters_to_json(&r.filters));
 	json_object_object_add(out, "cc", ftx_exportreq_cc_json(&r));
+	compression = ftx_sink_format(r.compression)->compression;
+	json_object_object_add(out, "compression", compression != NULL ?
+	    json_object_new_string(compression) : NULL);
 	text = strdup(json_object_to_json_string_ext(out,
 	    JSON_C_TO_STRING_PLAIN));
 	json_object_put(out);

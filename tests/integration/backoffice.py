@@ -394,6 +394,9 @@ def journey_exports(filters):
     # A new export, PENDING until ftx-exportd starts, then READY by itself.
     cc = open_export()
     cc.send_keys(CC1 + ", " + CC2)
+    gz = wait_named("Compress (gzip)")
+    if not gz.is_selected():
+        gz.click()
     wait_named("Start export").click()
     x2 = None
     until(lambda: newest_export()["exportId"] != x1["exportId"], "export 2")
@@ -401,6 +404,8 @@ def journey_exports(filters):
     until(lambda: (export_row(x2["exportId"]) or [""])[0] == "PENDING",
           "export 2 PENDING")
     check("a second export after the cancel: PENDING", True)
+    check("Compress (gzip) ticked: the export asks for gzip",
+          x2["compression"] == "gzip", x2["compression"])
     run_stack_up()
     try:
         until(lambda: export_row(x2["exportId"])[0] == "READY",
@@ -419,7 +424,9 @@ def journey_exports(filters):
           row_text)
     [b for b in row.find_elements(By.TAG_NAME, "button")
      if b.accessible_name == "Download"][0].click()
-    name = "funding-transfers-%s.csv" % x2["exportId"]
+    check("a gzip export's details say so",
+          "Compressed: gzip" in row_text, row_text)
+    name = "funding-transfers-%s.csv.gz" % x2["exportId"]
     path = os.path.join(DOWNLOADS, name)
     until(lambda: os.path.exists(path) and
           not glob.glob(os.path.join(DOWNLOADS, "*.crdownload")) and

@@ -57,8 +57,9 @@ is "migrate a third time: exit 0" "$RC" 0
 is "schema_migrations unchanged" "$(psql_q "SELECT version, name, applied_at
     FROM schema_migrations ORDER BY version")" "$before"
 
-# A fresh database, migrated by two ftx-admin at once: the advisory lock
-# makes one wait for the other, both succeed, each migration runs once.
+# A fresh database, migrated by two ftx-admin at once: an advisory lock
+# per migration makes one wait for the other, both succeed, each
+# migration runs once.
 fresh=ftx_adm_fresh_$$
 if ok "scratch database created" psql_q "CREATE DATABASE $fresh"; then
 	at_exit "psql '$FTX_DSN' -XAtq -c 'DROP DATABASE IF EXISTS $fresh' >/dev/null 2>&1"
@@ -73,9 +74,11 @@ if ok "scratch database created" psql_q "CREATE DATABASE $fresh"; then
 	wait "$p2"
 	rc2=$?
 	is "concurrent migrates both succeed" "$rc1 $rc2" "0 0"
+	# The lock is taken per migration (a transaction-level lock, so it
+	# holds behind PgBouncer too): the two may share the work.
 	is "together they applied every migration once" \
-	    "$(cat "$work/m1.out" "$work/m2.out" | sed -n 's/.*, \([0-9]*\) migrations* applied$/\1/p' | sort -n | tr '\n' ' ')" \
-	    "0 $nfiles "
+	    "$(cat "$work/m1.out" "$work/m2.out" | sed -n 's/.*, \([0-9]*\) migrations* applied$/\1/p' | awk '{ n += $1; c++ } END { print c, n }')" \
+	    "2 $nfiles"
 	is "fresh schema_migrations has one row per file" \
 	    "$(psql "$FTX_DSN dbname=$fresh" -XAtq -c 'SELECT count(*) FROM schema_migrations')" \
 	    "$nfiles"

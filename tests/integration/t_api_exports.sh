@@ -66,7 +66,7 @@ X=$(jv 'd["exportId"]')
 like "Location names the export" "$HDRS" "^Location: $EPATH/$X\$"
 like "JSON content type" "$HDRS" '^Content-Type: application/json; charset=utf-8$'
 is "every key of the export object" "$(jv 'sorted(d.keys())')" \
-    '["cc","clientType","completedAt","createdAt","downloadUrl","expiresAt","exportId","failureReason","fileSize","filters","requestedBy","rowCount","sha256","status","undeliveredRecipients","updatedAt"]'
+    '["cc","clientType","completedAt","compression","createdAt","downloadUrl","expiresAt","exportId","failureReason","fileSize","filters","requestedBy","rowCount","sha256","status","undeliveredRecipients","updatedAt"]'
 is "a new export" "$(jv '[d[k] for k in ("status", "clientType", "requestedBy", "filters", "cc")]')" \
     "[\"PENDING\",\"OPERATOR\",{\"email\":\"op1@ea.test\",\"userId\":\"$OP1_ID\"},{},[]]"
 is "nulls until generated" "$(jv '[d[k] for k in ("completedAt", "expiresAt", "rowCount", "fileSize", "sha256", "downloadUrl", "failureReason", "undeliveredRecipients")]')" \
@@ -341,7 +341,7 @@ is "default size 20" "$CODE $(jv '[d["pageInfo"]["pageSize"], len(d["data"]), d[
 like "nextCursor opaque text" "$(jv 'd["pageInfo"]["nextCursor"]')" '^[A-Za-z0-9_-]+$'
 req GET "$E?size=100" "${A3[@]}"
 is "size 100: everything, no next page" "$CODE $(jv '[len(d["data"]), d["pageInfo"]["hasNextPage"], d["pageInfo"]["nextCursor"]]')" '200 [23,false,null]'
-is "list items are export objects" "$(jv 'sorted(set(len(x) for x in d["data"]))')" '[16]'
+is "list items are export objects" "$(jv 'sorted(set(len(x) for x in d["data"]))')" '[17]'
 
 req GET "$E/L04" "${A3[@]}"
 is "READY: shown READY" "$(jv '[d["status"], d["rowCount"], d["fileSize"], d["sha256"], d["failureReason"]]')" \

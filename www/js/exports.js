@@ -198,6 +198,9 @@ function details(x) {
 	parts.push(h('p', { class: 'muted' }, 'Filters: ' + filtersText(x.filters)));
 	if (x.cc && x.cc.length)
 		parts.push(h('p', { class: 'muted' }, 'CC: ' + x.cc.join(', ')));
+	if (x.compression)
+		parts.push(h('p', { class: 'muted' }, 'Compressed: ' +
+		    text(x.compression) + ' (.csv.gz)'));
 	if (x.status === 'READY' && x.sha256)
 		parts.push(h('p', { class: 'muted mono hash', title: 'SHA-256' },
 		    'SHA-256 ' + text(x.sha256).slice(0, 12) + '…'));
@@ -269,10 +272,13 @@ export class ExportDialog {
 		const cc = $('cc').value.trim();
 		if (cc !== '')
 			body.cc = cc;
+		if ($('compression').checked)
+			body.compression = 'gzip';
 		try {
 			const x = await request('POST', BASE, { body });
 			this.dialog.close();
 			$('cc').value = '';
+			$('compression').checked = false;
 			this.onCreated(x.exportId);
 		} catch (e) {
 			this.failed(e, cc);
