@@ -52,11 +52,11 @@ clients_named() {
 }
 listen_sessions() {
 	psql_q "SELECT count(*) FROM pg_stat_activity WHERE datname = 'ftx'
-	    AND query = 'LISTEN ftx_export' AND pid <> pg_backend_pid()"
+	    AND query LIKE 'LISTEN ftx_export%' AND pid <> pg_backend_pid()"
 }
 server_backends() {
 	psql_q "SELECT count(*) FROM pg_stat_activity WHERE datname = 'ftx'
-	    AND backend_type = 'client backend' AND query <> 'LISTEN ftx_export'
+	    AND backend_type = 'client backend' AND query NOT LIKE 'LISTEN ftx_export%'
 	    AND pid <> pg_backend_pid()"
 }
 
@@ -65,7 +65,7 @@ ok "ftx-fcgi's $CHILDREN children are PgBouncer's clients" \
     wait_for 20 sh -c "[ \"\$(psql -h '$SOCK' -p $PGB_PORT -U ftx -XAtq pgbouncer -c 'SHOW CLIENTS' | grep -c '|ftx-fcgi\$')\" -ge $CHILDREN ]"
 ok "ftx-exportd's worker is a client (its queue connection)" \
     test "$(clients_named ftx-exportd)" -ge 1
-ok "its LISTEN is on a direct session" wait_for 20 sh -c "[ \"\$(psql '$FTX_DSN' -XAtc \"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN ftx_export' AND application_name = 'ftx-exportd-listen'\")\" = 1 ]"
+ok "its LISTEN is on a direct session" wait_for 20 sh -c "[ \"\$(psql '$FTX_DSN' -XAtc \"SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN ftx_export%' AND application_name = 'ftx-exportd-listen'\")\" = 1 ]"
 
 # Server connections default to another time zone from now on: the
 # programs' TimeZone = 'UTC' must travel with them through the pool.
@@ -98,7 +98,7 @@ reload_exportd() {
 	    bash "$LOG" "$_n"
 }
 ok "SIGHUP with poll_interval = 300" reload_exportd || bail "no reload"
-ok "the new worker listens (direct session)" wait_for 20 sh -c "[ \"\$(psql '$FTX_DSN' -XAtc \"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN ftx_export' AND application_name = 'ftx-exportd-listen'\")\" = 1 ]"
+ok "the new worker listens (direct session)" wait_for 20 sh -c "[ \"\$(psql '$FTX_DSN' -XAtc \"SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN ftx_export%' AND application_name = 'ftx-exportd-listen'\")\" = 1 ]"
 status_is() {
 	[ "$(psql_q "SELECT status FROM exports WHERE id = '$1'")" = "$2" ]
 }
@@ -156,7 +156,7 @@ sed -i -e '/^listen_conninfo = /d' -e 's/^poll_interval = .*/poll_interval = 2/'
 ok "SIGHUP without listen_conninfo, poll_interval = 2" reload_exportd ||
     bail "no reload"
 like "the worker says it polls" "$(cat "$LOG")" 'no listen_conninfo behind a pooler: looking at the queue every 2 s'
-ok "no LISTEN session left" wait_for 20 sh -c "[ \"\$(psql '$FTX_DSN' -XAtc \"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN ftx_export'\")\" = 0 ]"
+ok "no LISTEN session left" wait_for 20 sh -c "[ \"\$(psql '$FTX_DSN' -XAtc \"SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN ftx_export%'\")\" = 0 ]"
 req POST "$E" "${AUTH[@]}" -H 'Content-Type: application/json' --data-binary '{}'
 is "POST: 201" "$CODE" 201
 ID=$(jv 'd["exportId"]')
